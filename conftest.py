@@ -1,0 +1,152 @@
+"""Shared fixtures: the Kresna municipality, its legal rules, and one persona per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.test import Client
+
+from glas.accounts.demo import DEMO_TOTP_SECRET, demo_egn
+from glas.accounts.models import User
+from glas.accounts.roles import Role, VerificationLevel
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def kresna(db: Any) -> Any:
+    from glas.core.services import municipality_load
+
+    return municipality_load(actor=None, path=settings.GLAS_DATA_DIR / "municipalities" / "kresna.json")
+
+
+@pytest.fixture
+def legal_rules(db: Any) -> None:
+    from glas.core.services import legal_rules_load
+
+    legal_rules_load(actor=None, path=settings.GLAS_DATA_DIR / "legal_rules.json")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    """Create a person: ``make_user("x@example.org", roles=[Role.ADVISOR], confirmed=True)``."""
+    from glas.accounts.services import account_email_confirmed
+
+    def factory(
+        email: str,
+        *,
+        roles: tuple[str, ...] | list[str] = (),
+        confirmed: bool = True,
+        totp: bool | None = None,
+        display_name: str = "",
+    ) -> User:
+        user = User.objects.create_user(email, PASSWORD, display_name=display_name)
+        EmailAddress.objects.create(user=user, email=email, verified=confirmed, primary=True)
+        if confirmed:
+            account_email_confirmed(user=user)
+        from django.contrib.auth.models import Group
+
+        for role in roles:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        if totp if totp is not None else bool(roles):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        user.__dict__.pop("role_codes", None)
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def citizen(make_user: Callable[..., User]) -> User:
+    return make_user("citizen@example.org", display_name="Мария")
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User]) -> User:
+    """Registered, e-mail not confirmed, no role."""
+    return make_user("outsider@example.org", confirmed=False)
+
+
+@pytest.fixture
+def advisor(make_user: Callable[..., User]) -> User:
+    return make_user("advisor@example.org", roles=[Role.ADVISOR])
+
+
+@pytest.fixture
+def commission_member(make_user: Callable[..., User]) -> User:
+    return make_user("commission@example.org", roles=[Role.COMMISSION_MEMBER])
+
+
+@pytest.fixture
+def council_secretary(make_user: Callable[..., User]) -> User:
+    return make_user("council@example.org", roles=[Role.COUNCIL_STAFF])
+
+
+@pytest.fixture
+def integrity_officer(make_user: Callable[..., User]) -> User:
+    return make_user("integrity@example.org", roles=[Role.INTEGRITY_OFFICER])
+
+
+@pytest.fixture
+def researcher(make_user: Callable[..., User]) -> User:
+    return make_user("researcher@example.org", roles=[Role.RESEARCHER])
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user("admin@example.org", roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def verified_resident(make_user: Callable[..., User], advisor: User, kresna: Any) -> User:
+    from glas.accounts.services import resident_verify
+    from glas.core.models import Settlement
+
+    user = make_user("resident@example.org", display_name="Георги")
+    resident_verify(
+        actor=advisor,
+        user=user,
+        egn=demo_egn(dt.date(1970, 1, 15), 124),
+        settlement=Settlement.objects.get(slug="slivnitsa"),
+        document="id_card",
+    )
+    user.refresh_from_db()
+    assert user.verification_level == VerificationLevel.VERIFIED_RESIDENT
+    return user
+
+
+PERSONA_FIXTURES = [
+    "citizen",
+    "verified_resident",
+    "advisor",
+    "commission_member",
+    "council_secretary",
+    "integrity_officer",
+    "researcher",
+    "admin_user",
+    "outsider",
+]
+
+
+@pytest.fixture(params=PERSONA_FIXTURES)
+def any_persona(request: pytest.FixtureRequest) -> User:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """A test client signed in as the given person (anonymous for None)."""
+
+    def factory(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return factory

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "glas.core"
+    label = "core"
+    verbose_name = _("Municipality, rules and audit")
+
+    def ready(self) -> None:
+        from glas.core import jobs  # noqa: F401  (registers the periodic jobs)
+        from glas.core.demo import register_seeder, seed_municipality_and_rules
+
+        register_seeder("core.municipality_and_rules", seed_municipality_and_rules)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from glas.core.models import CalendarDay
+
+# Characters that reorder or hide text (bidi overrides and isolates, zero-width characters).
+# They have no place in names, titles or messages and are a known spoofing trick.
+FORBIDDEN_CHARACTERS = {
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u200e",
+    "\u200f",
+}
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` is not acceptable text, or None."""
+    for char in value:
+        if char in FORBIDDEN_CHARACTERS:
+            return str(_("The text contains invisible or direction-changing characters; please retype it."))
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return str(_("The text contains characters that are not valid."))
+        if category == "Cc" and char not in "\n\r\t":
+            return str(_("The text contains control characters that are not allowed."))
+    return None
+
+
+class CleanTextMixin:
+    """Refuses hidden, control and broken characters in every text field of the form."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                problem = text_problem(value)
+                if problem:
+                    self.add_error(name, problem)  # type: ignore[attr-defined]
+        return cleaned
+
+
+class LegalRuleChangeForm(CleanTextMixin, forms.Form):
+    value = forms.DecimalField(label=_("New value"), max_digits=14, decimal_places=6, min_value=0)
+    effective_from = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    legal_basis = forms.CharField(label=_("Legal basis of the change"), max_length=300)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CalendarDayForm(CleanTextMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=CalendarDay.Kind.choices)
+    reason = forms.CharField(label=_("Reason (the decision that declares it)"), max_length=300)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action starts with"), max_length=100, required=False)
+    actor = forms.EmailField(label=_("Actor's e-mail"), max_length=254, required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,80 @@
+"""Reads for municipality data, legal rules and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from glas.core.exceptions import DomainError
+from glas.core.models import AuditEntry, LegalRule, Municipality, PopulationFigure, Settlement
+
+
+def current_municipality() -> Municipality:
+    """The municipality this installation serves (``GLAS_MUNICIPALITY``)."""
+    try:
+        return Municipality.objects.get(code=settings.GLAS_MUNICIPALITY)
+    except Municipality.DoesNotExist:
+        raise Http404(_("This installation has no municipality loaded yet.")) from None
+
+
+def current_municipality_or_none() -> Municipality | None:
+    return Municipality.objects.filter(code=settings.GLAS_MUNICIPALITY).first()
+
+
+def settlements_for(municipality: Municipality) -> QuerySet[Settlement]:
+    return (
+        Settlement.objects.filter(municipality=municipality)
+        .select_related("kmetstvo")
+        .prefetch_related(Prefetch("population_figures", queryset=PopulationFigure.objects.order_by("-year")))
+    )
+
+
+def legal_rule(key: str, *, on: dt.date | None = None) -> LegalRule:
+    """The version of rule ``key`` in force on ``on`` (today by default)."""
+    on = on or timezone.localdate()
+    rule = (
+        LegalRule.objects.filter(key=key, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+        .order_by("-effective_from")
+        .first()
+    )
+    if rule is None:
+        raise DomainError(_("No legal rule %(key)s is in force on %(date)s.") % {"key": key, "date": on})
+    return rule
+
+
+def rule_value(key: str, *, on: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """The value (a Decimal) of rule ``key`` in force on ``on``."""
+    return legal_rule(key, on=on).value
+
+
+def rules_in_force(*, on: dt.date | None = None) -> QuerySet[LegalRule]:
+    on = on or timezone.localdate()
+    return (
+        LegalRule.objects.filter(effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+        .order_by("key")
+    )
+
+
+AUDIT_FILTERS = ("action", "actor", "since", "until")
+
+
+def audit_entries(
+    *, action: str = "", actor_email: str = "", since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if actor_email:
+        entries = entries.filter(actor__email__iexact=actor_email)
+    if since:
+        entries = entries.filter(created_at__date__gte=since)
+    if until:
+        entries = entries.filter(created_at__date__lte=until)
+    return entries

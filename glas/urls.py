@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from glas.api.api import api
+from glas.core import views as core_views
+
+admin.site.site_header = "Glas"
+admin.site.site_title = "Glas"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("glas.accounts.urls")),
+    path("", include("glas.core.urls")),
+]
+
+handler400 = "glas.core.views.bad_request"
+handler403 = "glas.core.views.permission_denied"
+handler404 = "glas.core.views.page_not_found"
+handler500 = "glas.core.views.server_error"
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,49 @@
+"""Compare two JUnit XML reports (SQLite and PostgreSQL runs of the suite).
+
+Every test that passed on one database must pass on the other. The only allowed difference:
+tests marked ``postgres_only`` (real row-lock concurrency) are skipped on SQLite.
+Prints the counts; exits 1 on any other difference.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+
+
+def outcomes(path: str) -> dict[str, tuple[str, str]]:
+    result: dict[str, tuple[str, str]] = {}
+    for case in ET.parse(path).getroot().iter("testcase"):  # noqa: S314
+        name = f"{case.get('classname')}::{case.get('name')}"
+        status, message = "passed", ""
+        for child in case:
+            if child.tag in {"failure", "error"}:
+                status = "failed"
+            elif child.tag == "skipped":
+                status, message = "skipped", child.get("message", "")
+        result[name] = (status, message)
+    return result
+
+
+def main(sqlite_path: str, postgres_path: str) -> int:
+    sqlite, postgres = outcomes(sqlite_path), outcomes(postgres_path)
+    problems = []
+    for name in sorted(set(sqlite) | set(postgres)):
+        a, b = sqlite.get(name, ("missing", "")), postgres.get(name, ("missing", ""))
+        if a[0] == b[0]:
+            continue
+        if a[0] == "skipped" and "PostgreSQL" in a[1] and b[0] == "passed":
+            continue
+        problems.append(f"{name}: SQLite {a[0]}, PostgreSQL {b[0]}")
+    count = lambda runs, status: sum(1 for s, _m in runs.values() if s == status)  # noqa: E731
+    print(
+        f"SQLite: {count(sqlite, 'passed')} passed, {count(sqlite, 'skipped')} skipped; "
+        f"PostgreSQL: {count(postgres, 'passed')} passed, {count(postgres, 'skipped')} skipped"
+    )
+    for problem in problems:
+        print("DIFFERENT:", problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))
