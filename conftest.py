@@ -150,3 +150,12 @@ def client_for() -> Callable[[User | None], Client]:
         return client
 
     return factory
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres_only`` (real concurrency with row locks) are skipped on SQLite."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (row locks under real concurrency)")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)

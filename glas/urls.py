@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +9,8 @@ from glas.core import views as core_views
 
 admin.site.site_header = "Glas"
 admin.site.site_title = "Glas"
+# The admin signs in through allauth, so its second factor applies there too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -54,10 +54,11 @@ def enqueue_due_jobs(now: dt.datetime | None = None) -> list[str]:
 
 
 def _register_core_jobs() -> None:
-    from glas.core.tasks import send_daily_digests, worker_heartbeat
+    from glas.core.tasks import apply_retention, send_daily_digests, worker_heartbeat
 
     register("core.worker_heartbeat", dt.timedelta(minutes=1), worker_heartbeat)
     register("core.daily_digests", dt.timedelta(days=1), send_daily_digests)
+    register("core.retention", dt.timedelta(days=1), apply_retention)
 
 
 _register_core_jobs()

@@ -71,3 +71,28 @@ def send_daily_digests() -> int:
 def worker_heartbeat() -> None:
     """Proves that a worker is taking tasks off the queue (read by /readyz)."""
     WorkerHeartbeat.objects.update_or_create(name="default", defaults={"beat_at": timezone.now()})
+
+
+# Read notifications are kept this long, then deleted.
+NOTIFICATION_RETENTION = dt.timedelta(days=365)
+# Finished background-task records (django-tasks-db) are kept this long.
+TASK_RESULT_RETENTION = dt.timedelta(days=30)
+
+
+@task()
+def apply_retention() -> dict[str, int]:
+    """Delete what Glas no longer needs: old read notifications and old finished task records."""
+    from django.apps import apps
+
+    now = timezone.now()
+    deleted_notifications, _details = Notification.objects.filter(
+        read_at__isnull=False, read_at__lt=now - NOTIFICATION_RETENTION
+    ).delete()
+    deleted_tasks = 0
+    if apps.is_installed("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        deleted_tasks, _details = DBTaskResult.objects.finished().filter(
+            finished_at__lt=now - TASK_RESULT_RETENTION
+        ).delete()
+    return {"notifications": deleted_notifications, "task_results": deleted_tasks}
