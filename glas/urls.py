@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("glas.accounts.urls")),
     path("", include("glas.core.urls")),
+    path("surveys/", include("glas.surveys.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"
