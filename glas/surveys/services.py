@@ -574,7 +574,7 @@ def question_update(*, actor: User, question: Question, data: Mapping[str, Any])
         raise DomainError(_("An archived survey cannot be changed."), code="archived")
     before = {name: getattr(question, name) for name in QUESTION_FIELDS}
     changed = _apply_question_fields(question, data)
-    if set(changed) - QUESTION_WORDING:
+    if set(changed) - QUESTION_WORDING and survey.status != Survey.Status.DRAFT:
         for name, value in before.items():
             setattr(question, name, value)
         _require_draft(survey)
