@@ -507,6 +507,17 @@ def _clean_pairs(pairs: Iterable[Any], *, field: str) -> list[tuple[str, str]]:
     return cleaned
 
 
+def check_question_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check question fields without saving (used by the XLSForm import); returns them cleaned."""
+    question = Question(position=0)
+    _apply_question_fields(question, data)
+    return {name: getattr(question, name) for name in data}
+
+
+def check_choice_pairs(pairs: Iterable[Any], *, field: str) -> list[tuple[str, str]]:
+    return _clean_pairs(pairs, field=field)
+
+
 def question_add(
     *,
     actor: User,
@@ -1126,3 +1137,38 @@ def response_withdraw(*, actor: User, response: Response) -> None:
             data={"response": str(response.public_id)},
         )
         locked.delete()
+
+
+# --- XLSForm --------------------------------------------------------------------------------
+
+
+def survey_import_xlsform(*, actor: User, data: bytes, title: str = "") -> Survey:
+    """A new draft survey from an XLSForm workbook. Every problem is reported (``XLSFormInvalid``,
+    by sheet and row) and then nothing is created."""
+    from glas.surveys.xlsform import parse
+
+    _require(actor, "surveys.design_survey")
+    plan = parse(data)
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            owner=actor, title=_text(title or plan.title, field="title", cap=TITLE_CAP, required=True)
+        )
+        count = 0
+        for section_position, planned_section in enumerate(plan.sections, start=1):
+            section = Section.objects.create(
+                survey=survey, position=section_position, title=planned_section.title, logic=planned_section.logic
+            )
+            for position, planned in enumerate(planned_section.questions, start=1):
+                question = Question.objects.create(survey=survey, section=section, position=position, **planned.data)
+                Choice.objects.bulk_create(
+                    Choice(question=question, position=index, code=code, label=label)
+                    for index, (code, label) in enumerate(planned.choices, start=1)
+                )
+                MatrixRow.objects.bulk_create(
+                    MatrixRow(question=question, position=index, code=code, label=label)
+                    for index, (code, label) in enumerate(planned.rows, start=1)
+                )
+                count += 1
+        _check_survey_logic(survey)
+        audit_log(actor=actor, action="surveys.survey.imported", obj=survey, data={"questions": count})
+    return survey
