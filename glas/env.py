@@ -50,11 +50,12 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from None
 
 
-def env_list(name: str, default: list[str]) -> list[str]:
+def env_list(name: str, default: list[str], *, required: bool = False) -> list[str]:
     value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
+    items = default if value is None else [item.strip() for item in value.split(",") if item.strip()]
+    if required and not items:
+        raise ImproperlyConfigured(f"The environment variable {name} must be set (a comma-separated list).")
+    return items
 
 
 def email_settings_from_url(url: str) -> dict[str, Any]:
@@ -77,9 +78,13 @@ def email_settings_from_url(url: str) -> dict[str, Any]:
     if parsed.scheme.startswith("smtp"):
         if not parsed.hostname:
             raise ImproperlyConfigured("EMAIL_URL must name the SMTP host.")
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ImproperlyConfigured("EMAIL_URL has a port that is not a number from 0 to 65535.") from None
         result.update(
             EMAIL_HOST=parsed.hostname,
-            EMAIL_PORT=parsed.port or (465 if parsed.scheme == "smtps" else 25),
+            EMAIL_PORT=port or (465 if parsed.scheme == "smtps" else 25),
             EMAIL_HOST_USER=unquote(parsed.username or ""),
             EMAIL_HOST_PASSWORD=unquote(parsed.password or ""),
             EMAIL_USE_SSL=parsed.scheme == "smtps",

@@ -28,7 +28,7 @@ else:
     SECRET_KEY = env_str("SECRET_KEY", required=True)
     EGN_HASH_KEY = env_str("EGN_HASH_KEY", required=True)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [], required=not DEBUG)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The municipality this installation serves (a code loaded by ``load_municipality``).

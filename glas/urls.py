@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("glas.accounts.urls")),
+    path("", include("glas.api.urls")),
     path("", include("glas.core.urls")),
     path("surveys/", include("glas.surveys.urls")),
 ]

@@ -16,8 +16,9 @@ from glas.accounts.models import User
 from glas.accounts.roles import Role, VerificationLevel
 
 DEMO_PASSWORD = "Glas-demo-2026"  # noqa: S105 - published demo password (DEBUG only)
-# Base32 secret shared by the demo staff personas; `manage.py demo_totp` prints the code.
-DEMO_TOTP_SECRET = "GLASDEMOKRESNA2026AAAAAAAAAAAAAA"  # noqa: S105 - published demo secret
+# Base32 secret (letters and the digits 2-7 only) shared by the demo staff personas;
+# `manage.py demo_totp` prints the code.
+DEMO_TOTP_SECRET = "GLASDEMOKRESNAAAAAAAAAAAAAAAAAAA"  # noqa: S105 - published demo secret
 
 
 @dataclass(frozen=True)

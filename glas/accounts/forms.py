@@ -16,6 +16,9 @@ from glas.core.models import NotificationPreference, Settlement
 class SignupForm(CleanTextMixin, forms.Form):
     """Extra fields on allauth's sign-up form (allauth calls ``signup`` after saving the user)."""
 
+    # The consent comes last, just before the button, after everything it agrees to.
+    field_order = ["email", "display_name", "password1", "password2", "accept_terms"]
+
     display_name = forms.CharField(
         label=_("Public name (optional)"),
         max_length=100,
@@ -59,12 +62,20 @@ class FindPersonForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the person"), max_length=254)
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A text input that is empty whenever the form is shown again: what was typed into it
+    (the ЕГН) is never written back into a page, not even one with errors."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return super().get_context(name, None, attrs)
+
+
 class ResidentVerificationForm(CleanTextMixin, forms.Form):
     egn = forms.CharField(
         label=_("ЕГН"),
         max_length=40,
         help_text=_("Read it from the identity document. It is stored only in a protected form."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
+        widget=UnechoedTextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
     )
     settlement = forms.ModelChoiceField(
         label=_("Settlement of permanent address"),

@@ -160,12 +160,13 @@ def verification_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, _("The verification was revoked."))
-    else:
-        messages.error(request, _("Give the reason for revoking the verification."))
-    return redirect("accounts:verify_resident", pk=person.pk)
+            return redirect("accounts:verify_resident", pk=person.pk)
+    settlements = settlements_for(current_municipality())
+    context = {"person": person, "form": ResidentVerificationForm(settlements=settlements), "revoke_form": form}
+    return render(request, "accounts/verify_resident.html", context, status=400)
 
 
 @login_required

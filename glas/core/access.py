@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from glas.core.models import CalendarDay, LegalRule
+from glas.core.selectors import RULE_KEY
 
 
 def require_perm(user: Any, perm: str, obj: Any = None) -> None:
@@ -18,6 +20,8 @@ def require_perm(user: Any, perm: str, obj: Any = None) -> None:
 
 def get_open_rule_for_change(user: Any, key: str) -> LegalRule:
     require_perm(user, "core.change_legal_rule")
+    if not RULE_KEY.fullmatch(key):
+        raise Http404
     return get_object_or_404(LegalRule, key=key, effective_to__isnull=True)
 
 

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from glas.core.models import LegalRule, PopulationFigure, Settlement
-from glas.core.selectors import current_municipality, rules_in_force, settlements_for
+from glas.core.selectors import current_municipality, legal_rule_versions, rules_in_force, settlements_for
 
 router = Router(tags=["municipality"])
 
@@ -106,7 +106,7 @@ def rules(request: HttpRequest, on: dt.date | None = None) -> list[LegalRule]:
 
 @router.get("/rules/{key}", response=list[LegalRuleOut], summary="Every version of one rule, newest first")
 def rule_versions(request: HttpRequest, key: str) -> list[LegalRule]:
-    versions = list(LegalRule.objects.filter(key=key[:100]).order_by("-effective_from"))
+    versions = legal_rule_versions(key)
     if not versions:
         raise HttpError(404, "No such rule.")
     return versions

@@ -97,7 +97,8 @@ class Settlement(BilingualName):
     class Meta:
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
-        ordering = ["municipality", "-kind", "name"]
+        # Towns before villages ("town" < "village"), then by name.
+        ordering = ["municipality", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "slug"], name="settlement_unique_slug"),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -32,6 +33,18 @@ def settlements_for(municipality: Municipality) -> QuerySet[Settlement]:
         .select_related("kmetstvo")
         .prefetch_related(Prefetch("population_figures", queryset=PopulationFigure.objects.order_by("-year")))
     )
+
+
+# What a rule key can look like ("referendum.signatures.propose_fraction"). Anything else, such
+# as a NUL byte from a crafted URL (which PostgreSQL refuses), cannot name a rule.
+RULE_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
+
+
+def legal_rule_versions(key: str) -> list[LegalRule]:
+    """Every version of rule ``key``, newest first; none for a key no rule can have."""
+    if not RULE_KEY.fullmatch(key):
+        return []
+    return list(LegalRule.objects.filter(key=key).order_by("-effective_from"))
 
 
 def legal_rule(key: str, *, on: dt.date | None = None) -> LegalRule:

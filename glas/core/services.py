@@ -13,7 +13,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,14 +64,41 @@ def _date_or_none(value: str | None) -> dt.date | None:
 
 def municipality_load(*, actor: User | None, path: Path) -> Municipality:
     """Create or update a municipality, its kmetstva, settlements and population figures
-    from a JSON data file (see ``data/municipalities/kresna.json``). Idempotent."""
+    from a JSON data file (see ``data/municipalities/kresna.json``). Idempotent.
+
+    A malformed file (bad JSON, a missing field, an impossible value) changes nothing and
+    raises ``DomainError`` naming the problem."""
     try:
         payload = json.loads(Path(path).read_text(encoding="utf-8"))
-        info = payload["municipality"]
-        code = info["code"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DomainError(_("The municipality data file cannot be read: %(error)s") % {"error": exc}) from exc
+        with transaction.atomic():
+            municipality, created = _municipality_upsert(payload)
+            audit_log(
+                actor=actor,
+                action="core.municipality.created" if created else "core.municipality.updated",
+                obj=municipality,
+                data={"source_file": Path(path).name, "settlements": len(payload.get("settlements", []))},
+            )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError, DatabaseError) as exc:
+        raise DomainError(
+            _("The municipality data file cannot be read: %(error)s") % {"error": _data_problem(exc)}
+        ) from exc
+    return municipality
 
+
+def _data_problem(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc}"
+    if isinstance(exc, InvalidOperation):
+        return "a value is not a number"
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items())
+    return str(exc)
+
+
+def _municipality_upsert(payload: Any) -> tuple[Municipality, bool]:
+    if not isinstance(payload, dict):
+        raise ValueError("the file must hold one JSON object")
+    info = payload["municipality"]
     defaults: dict[str, Any] = {field: info.get(field) for field in MUNICIPALITY_FIELDS if field in info}
     for date_field in ("voters_as_of", "accessibility_reviewed_on"):
         if date_field in defaults:
@@ -90,40 +118,35 @@ def municipality_load(*, actor: User | None, path: Path) -> Municipality:
             defaults[text_field] = ""
     defaults["is_demo"] = bool(info.get("is_demo", False))
 
-    with transaction.atomic():
-        municipality, created = Municipality.objects.update_or_create(code=code, defaults=defaults)
-        kmetstva = {}
-        for item in payload.get("kmetstva", []):
-            kmetstvo, _created = Kmetstvo.objects.update_or_create(
-                municipality=municipality, name=item["name"], defaults={"name_en": item.get("name_en", "")}
-            )
-            kmetstva[item["name"]] = kmetstvo
-        for item in payload.get("population", []):
-            _population_upsert(municipality, None, item)
-        for item in payload.get("settlements", []):
-            settlement, _created = Settlement.objects.update_or_create(
-                municipality=municipality,
-                slug=item["slug"],
-                defaults={
-                    "name": item["name"],
-                    "name_en": item.get("name_en", ""),
-                    "kind": item["kind"],
-                    "kmetstvo": kmetstva.get(item.get("kmetstvo") or ""),
-                    "ekatte": item.get("ekatte", ""),
-                    "voters": item.get("voters"),
-                    "voters_as_of": _date_or_none(item.get("voters_as_of")),
-                    "voters_source": item.get("voters_source", ""),
-                },
-            )
-            for figure in item.get("population", []):
-                _population_upsert(municipality, settlement, figure)
-        audit_log(
-            actor=actor,
-            action="core.municipality.created" if created else "core.municipality.updated",
-            obj=municipality,
-            data={"source_file": Path(path).name, "settlements": len(payload.get("settlements", []))},
+    municipality, created = Municipality.objects.update_or_create(code=info["code"], defaults=defaults)
+    municipality.full_clean()
+    kmetstva = {}
+    for item in payload.get("kmetstva", []):
+        kmetstvo, _created = Kmetstvo.objects.update_or_create(
+            municipality=municipality, name=item["name"], defaults={"name_en": item.get("name_en", "")}
         )
-    return municipality
+        kmetstva[item["name"]] = kmetstvo
+    for item in payload.get("population", []):
+        _population_upsert(municipality, None, item)
+    for item in payload.get("settlements", []):
+        settlement, _created = Settlement.objects.update_or_create(
+            municipality=municipality,
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "name_en": item.get("name_en", ""),
+                "kind": item["kind"],
+                "kmetstvo": kmetstva.get(item.get("kmetstvo") or ""),
+                "ekatte": item.get("ekatte", ""),
+                "voters": item.get("voters"),
+                "voters_as_of": _date_or_none(item.get("voters_as_of")),
+                "voters_source": item.get("voters_source", ""),
+            },
+        )
+        settlement.full_clean()
+        for figure in item.get("population", []):
+            _population_upsert(municipality, settlement, figure)
+    return municipality, created
 
 
 def _population_upsert(municipality: Municipality, settlement: Settlement | None, item: dict[str, Any]) -> None:
@@ -144,31 +167,46 @@ def _population_upsert(municipality: Municipality, settlement: Settlement | None
 
 def legal_rules_load(*, actor: User | None, path: Path) -> int:
     """Create the rules of a data file that do not exist yet. Existing rules are left as they
-    are: a changed rule is a decision staff make with ``legal_rule_change``."""
+    are: a changed rule is a decision staff make with ``legal_rule_change``. A malformed file
+    creates nothing and raises ``DomainError`` naming the problem."""
     try:
         items = json.loads(Path(path).read_text(encoding="utf-8"))["rules"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DomainError(_("The legal rules file cannot be read: %(error)s") % {"error": exc}) from exc
-    created = 0
-    with transaction.atomic():
-        existing = set(LegalRule.objects.values_list("key", flat=True))
-        for item in items:
-            if item["key"] in existing:
-                continue
-            LegalRule.objects.create(
-                key=item["key"],
-                value=Decimal(str(item["value"])),
-                unit=item["unit"],
-                title=item["title"],
-                title_en=item.get("title_en", ""),
-                legal_basis=item["legal_basis"],
-                note=item.get("note", ""),
-                needs_verification=bool(item.get("needs_verification", False)),
-                effective_from=dt.date.fromisoformat(item.get("effective_from", "2000-01-01")),
-            )
-            created += 1
-        if created:
-            audit_log(actor=actor, action="core.legal_rules.loaded", data={"created": created, "file": Path(path).name})
+        with transaction.atomic():
+            existing = set(LegalRule.objects.values_list("key", flat=True))
+            created = 0
+            for item in items:
+                if item["key"] in existing:
+                    continue
+                rule = LegalRule(
+                    key=item["key"],
+                    value=Decimal(str(item["value"])),
+                    unit=item["unit"],
+                    title=item["title"],
+                    title_en=item.get("title_en", ""),
+                    legal_basis=item["legal_basis"],
+                    note=item.get("note", ""),
+                    needs_verification=bool(item.get("needs_verification", False)),
+                    effective_from=dt.date.fromisoformat(item.get("effective_from", "2000-01-01")),
+                )
+                rule.full_clean()
+                rule.save()
+                existing.add(rule.key)
+                created += 1
+            if created:
+                audit_log(
+                    actor=actor, action="core.legal_rules.loaded", data={"created": created, "file": Path(path).name}
+                )
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        InvalidOperation,
+        ValidationError,
+        DatabaseError,
+    ) as exc:
+        raise DomainError(_("The legal rules file cannot be read: %(error)s") % {"error": _data_problem(exc)}) from exc
     return created
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,22 +14,39 @@ from django_tasks import task
 
 from glas.core.models import Notification, NotificationPreference, WorkerHeartbeat
 
+logger = logging.getLogger(__name__)
+
+
+def _release_claim(notification_ids: list[int], claimed_at: dt.datetime) -> None:
+    """The e-mail could not be sent: make the notifications unsent again, so a later run sends them."""
+    Notification.objects.filter(pk__in=notification_ids, emailed_at=claimed_at).update(emailed_at=None)
+
 
 @task()
 def send_notification_email(notification_id: int) -> bool:
-    """E-mail one notification, once. Returns False when there was nothing to send."""
+    """E-mail one notification, once. Returns False when there was nothing to send.
+
+    When sending fails the task fails and the notification stays unsent, so running the task
+    again sends it (once)."""
+    claimed_at = timezone.now()
     with transaction.atomic():
         claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True, email_skipped=False).update(
-            emailed_at=timezone.now()
+            emailed_at=claimed_at
         )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     user = notification.recipient
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"notifications": [notification], "user": user, "site_url": settings.GLAS_SITE_URL}
-        body = render_to_string("core/email/notification.txt", context)
-        send_mail(f"[Glas] {notification.title}", body, None, [user.email])
+    try:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = {"notifications": [notification], "user": user, "site_url": settings.GLAS_SITE_URL}
+            body = render_to_string("core/email/notification.txt", context)
+            # A subject is one line: a title with a line break would make send_mail refuse it.
+            subject = " ".join(f"[Glas] {notification.title}".split())
+            send_mail(subject, body, None, [user.email])
+    except Exception:
+        _release_claim([notification_id], claimed_at)
+        raise
     return True
 
 
@@ -53,16 +71,22 @@ def send_daily_digests() -> int:
         items = [n for n in by_user[user.pk] if email_mode_for(user, n.kind) == NotificationPreference.Mode.DIGEST]
         if not items:
             continue
-        claimed = Notification.objects.filter(pk__in=[n.pk for n in items], emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
+        ids = [n.pk for n in items]
+        claimed_at = timezone.now()
+        claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=claimed_at)
         if not claimed:
             continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            context = {"notifications": items, "user": user, "site_url": settings.GLAS_SITE_URL}
-            body = render_to_string("core/email/notification.txt", context)
-            subject = render_to_string("core/email/digest_subject.txt", {"count": len(items)}).strip()
-            send_mail(subject, body, None, [user.email])
+        try:
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                context = {"notifications": items, "user": user, "site_url": settings.GLAS_SITE_URL}
+                body = render_to_string("core/email/notification.txt", context)
+                subject = render_to_string("core/email/digest_subject.txt", {"count": len(items)}).strip()
+                send_mail(subject, body, None, [user.email])
+        except Exception:
+            # This person's digest goes with the next run; the others are sent now.
+            logger.exception("The daily digest for person %s could not be sent.", user.pk)
+            _release_claim(ids, claimed_at)
+            continue
         sent += 1
     return sent
 
@@ -92,7 +116,7 @@ def apply_retention() -> dict[str, int]:
     if apps.is_installed("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult
 
-        deleted_tasks, _details = DBTaskResult.objects.finished().filter(
-            finished_at__lt=now - TASK_RESULT_RETENTION
-        ).delete()
+        deleted_tasks, _details = (
+            DBTaskResult.objects.finished().filter(finished_at__lt=now - TASK_RESULT_RETENTION).delete()
+        )
     return {"notifications": deleted_notifications, "task_results": deleted_tasks}

@@ -24,7 +24,7 @@ from glas.core.access import get_calendar_day_for_change, get_open_rule_for_chan
 from glas.core.deadlines import WorkingCalendar
 from glas.core.exceptions import DomainError
 from glas.core.forms import AuditFilterForm, CalendarDayForm, LegalRuleChangeForm
-from glas.core.models import CalendarDay, LegalRule, Notification, WorkerHeartbeat
+from glas.core.models import CalendarDay, Notification, WorkerHeartbeat
 from glas.core.participation import open_items
 from glas.core.types import AuthedRequest
 
@@ -45,7 +45,7 @@ def rules_list(request: HttpRequest) -> HttpResponse:
 
 
 def rule_history(request: HttpRequest, key: str) -> HttpResponse:
-    versions = list(LegalRule.objects.filter(key=key).order_by("-effective_from"))
+    versions = selectors.legal_rule_versions(key)
     if not versions:
         raise Http404
     return render(request, "core/rule_history.html", {"versions": versions, "key": key})

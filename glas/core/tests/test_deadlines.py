@@ -59,16 +59,18 @@ def test_working_day_terms_skip_weekends_and_holidays(cal):
 
 
 def test_bridge_day_entered_by_staff_is_not_a_working_day(db, council_secretary):
-    calendar_day_add(actor=council_secretary, date=D(2026, 12, 31), kind=CalendarDay.Kind.NON_WORKING,
-                     reason="РМС за 31.12.2026")
+    calendar_day_add(
+        actor=council_secretary, date=D(2026, 12, 31), kind=CalendarDay.Kind.NON_WORKING, reason="РМС за 31.12.2026"
+    )
     cal = WorkingCalendar.load()
     assert not cal.is_working_day(D(2026, 12, 31))
     assert due_date(D(2026, 12, 17), days=14, cal=cal) == D(2027, 1, 4)
 
 
 def test_working_saturday_entered_by_staff_is_a_working_day(db, council_secretary):
-    calendar_day_add(actor=council_secretary, date=D(2026, 11, 14), kind=CalendarDay.Kind.WORKING,
-                     reason="Работна събота")
+    calendar_day_add(
+        actor=council_secretary, date=D(2026, 11, 14), kind=CalendarDay.Kind.WORKING, reason="Работна събота"
+    )
     assert due_date(D(2026, 11, 7), days=7, cal=WorkingCalendar.load()) == D(2026, 11, 14)
 
 
