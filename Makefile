@@ -30,7 +30,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "Glas needs GNU gettext (apt-get install gettext) to compile translations"; exit 1; }
-	cd glas && ../$(BIN)/django-admin compilemessages --ignore=.venv -v0
+	cd glas && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/django-admin compilemessages -v0
 
 migrate: install
 	mkdir -p var
