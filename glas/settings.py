@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "glas.core",
     "glas.accounts",
     "glas.api",
+    "glas.surveys",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("glas.accounts.urls")),
     path("", include("glas.api.urls")),
     path("", include("glas.core.urls")),
+    path("surveys/", include("glas.surveys.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"

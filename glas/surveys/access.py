@@ -1,0 +1,56 @@
+"""Access helpers: fetch a survey or response for a person, or raise 404/403."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from glas.core.access import require_perm
+from glas.surveys.models import Response, Survey
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def get_survey_for_design(user: Any, public_id: Any) -> Survey:
+    require_perm(user, "surveys.design_survey")
+    return get_object_or_404(Survey.objects.select_related("owner"), public_id=_uuid(public_id))
+
+
+def get_survey_for_entry(user: Any, public_id: Any) -> Survey:
+    """A survey in fieldwork, for an advisor or interviewer entering paper or phone answers."""
+    require_perm(user, "surveys.enter_responses")
+    return get_object_or_404(Survey, public_id=_uuid(public_id), status=Survey.Status.FIELDWORK)
+
+
+def get_survey_for_respondent(public_id: Any) -> Survey:
+    """A survey anyone may open: in fieldwork (demo surveys included, they are labelled)."""
+    return get_object_or_404(Survey, public_id=_uuid(public_id), status=Survey.Status.FIELDWORK)
+
+
+def get_response_for_entry(user: Any, public_id: Any) -> Response:
+    require_perm(user, "surveys.enter_responses")
+    return get_object_or_404(
+        Response.objects.select_related("survey"),
+        public_id=_uuid(public_id),
+        channel__in=Response.ENTERED_CHANNELS,
+    )
+
+
+def get_response_for_respondent(user: Any, public_id: Any, *, session_ids: list[str] | None = None) -> Response:
+    """A response its respondent may continue or withdraw: their own in identified mode, or one
+    started in this browser (its public id kept in the session) otherwise."""
+    response = get_object_or_404(Response.objects.select_related("survey"), public_id=_uuid(public_id))
+    if response.respondent_id is not None:
+        if not (user.is_authenticated and user.pk == response.respondent_id):
+            raise Http404
+    elif str(response.public_id) not in (session_ids or []):
+        raise Http404
+    return response

@@ -1,0 +1,509 @@
+"""Questionnaires, their fieldwork and the answers.
+
+How answers are stored (for exports and the analysis in ``glas/surveys/analysis/``): one
+``Answer`` row per response and question, with the value in exactly one typed column chosen by
+the question type (``Question.STORAGE``):
+
+* ``text`` — a choice code (single, dropdown, yes/no, Likert, settlement: the settlement's slug)
+  or the text itself (short and long text);
+* ``number`` — numeric and 0–10 answers (a Decimal, so no float rounding);
+* ``date`` — date answers;
+* ``codes`` — JSON: the list of chosen codes (multiple choice; ranking, in rank order) or the
+  object ``{row code: scale code}`` (matrix);
+* ``other_text`` — "other, please specify" beside the reserved code ``other``.
+
+``glas.surveys.selectors.response_table`` flattens these to one row per response with one
+column per export variable (``var``, ``var_<code>`` 0/1 for multiple choice, ``var_<row>`` for
+matrix rows, ``var_<rank>`` for ranking, ``var_other``), which is what CSV/XLSX/SPSS exports
+and the weighting engine read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+VARIABLE_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
+OTHER_CODE = "other"
+TEXT_CAP = 5000  # the longest text answer accepted, whatever a question says
+SHORT_TEXT_DEFAULT = 200
+LONG_TEXT_DEFAULT = 2000
+
+
+class Survey(models.Model):
+    """A questionnaire and its fieldwork (проучване)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        FIELDWORK = "fieldwork", _("in fieldwork")
+        CLOSED = "closed", _("closed")
+        ARCHIVED = "archived", _("archived")
+
+    class Anonymity(models.TextChoices):
+        ANONYMOUS = "anonymous", _("anonymous: no link between person and answers")
+        CONFIDENTIAL = "confidential", _("confidential: invitation tokens only mark completion")
+        IDENTIFIED = "identified", _("identified: answers linked to the respondent")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    purpose = models.TextField(_("purpose"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="surveys_owned", verbose_name=_("owner")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    fieldwork_start = models.DateField(_("fieldwork starts"), null=True, blank=True)
+    fieldwork_end = models.DateField(_("fieldwork ends"), null=True, blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    consent_text = models.TextField(_("informed consent"), blank=True)
+    anonymity = models.CharField(_("anonymity"), max_length=20, choices=Anonymity.choices, default=Anonymity.ANONYMOUS)
+    wave_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_waves",
+        verbose_name=_("first wave"),
+    )
+    wave = models.PositiveSmallIntegerField(_("wave"), default=1)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    results_published = models.BooleanField(_("results published"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fieldwork_start__isnull=True)
+                | Q(fieldwork_end__isnull=True)
+                | Q(fieldwork_end__gte=F("fieldwork_start")),
+                name="survey_fieldwork_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "fieldwork", "closed", "archived"]), name="survey_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymity__in=["anonymous", "confidential", "identified"]), name="survey_anonymity_valid"
+            ),
+            models.CheckConstraint(condition=Q(wave__gte=1), name="survey_wave_positive"),
+            models.CheckConstraint(
+                condition=Q(wave_of__isnull=True) | Q(wave__gte=2), name="survey_later_wave_numbered"
+            ),
+            models.UniqueConstraint(fields=["wave_of", "wave"], name="survey_wave_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open_for_responses(self) -> bool:
+        if self.status != self.Status.FIELDWORK:
+            return False
+        today = timezone.localdate()
+        if self.fieldwork_start and today < self.fieldwork_start:
+            return False
+        return not (self.fieldwork_end and today > self.fieldwork_end)
+
+
+class Section(models.Model):
+    """A page of the questionnaire; shown only when its display logic holds."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    logic = models.JSONField(_("display logic"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["survey", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.position}"
+
+
+class Question(models.Model):
+    """One question. ``variable`` names it in exports and logic and stays the same across waves."""
+
+    class Type(models.TextChoices):
+        SINGLE = "single", _("single choice")
+        MULTIPLE = "multiple", _("multiple choice")
+        DROPDOWN = "dropdown", _("dropdown")
+        YES_NO = "yes_no", _("yes / no")
+        LIKERT = "likert", _("Likert scale")
+        MATRIX = "matrix", _("matrix (rows × scale)")
+        NUMERIC = "numeric", _("number")
+        SHORT_TEXT = "short_text", _("short text")
+        LONG_TEXT = "long_text", _("long text")
+        DATE = "date", _("date")
+        RANKING = "ranking", _("ranking")
+        SCALE_0_10 = "scale_0_10", _("scale 0–10")
+        SETTLEMENT = "settlement", _("settlement of residence")
+        NOTE = "note", _("note (text only, no answer)")
+
+    # Types whose answer is one of the question's choices (the code is stored in ``text``).
+    CHOICE_TYPES = frozenset({"single", "multiple", "dropdown", "yes_no", "likert", "matrix", "ranking"})
+    SINGLE_CODE_TYPES = frozenset({"single", "dropdown", "yes_no", "likert", "settlement"})
+    OTHER_TYPES = frozenset({"single", "multiple", "dropdown"})
+    TEXT_TYPES = frozenset({"short_text", "long_text"})
+    NUMBER_TYPES = frozenset({"numeric", "scale_0_10"})
+    STORAGE = {
+        "single": "text",
+        "dropdown": "text",
+        "yes_no": "text",
+        "likert": "text",
+        "settlement": "text",
+        "short_text": "text",
+        "long_text": "text",
+        "numeric": "number",
+        "scale_0_10": "number",
+        "date": "date",
+        "multiple": "codes",
+        "ranking": "codes",
+        "matrix": "codes",
+        "note": "",
+    }
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(_("position"))
+    variable = models.CharField(_("variable name"), max_length=64)
+    text = models.TextField(_("question"))
+    help_text = models.TextField(_("help text"), blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    required = models.BooleanField(_("required"), default=False)
+    allow_other = models.BooleanField(_("“other, please specify”"), default=False)
+    randomise = models.BooleanField(_("randomise choice order"), default=False)
+    min_choices = models.PositiveSmallIntegerField(_("at least this many choices"), null=True, blank=True)
+    max_choices = models.PositiveSmallIntegerField(_("at most this many choices"), null=True, blank=True)
+    min_value = models.DecimalField(_("minimum"), max_digits=15, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=15, decimal_places=4, null=True, blank=True)
+    decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=0)
+    max_length = models.PositiveIntegerField(_("longest answer, characters"), null=True, blank=True)
+    scale_points = models.PositiveSmallIntegerField(_("points on the scale"), null=True, blank=True)
+    low_label = models.CharField(_("label of the low end"), max_length=100, blank=True)
+    high_label = models.CharField(_("label of the high end"), max_length=100, blank=True)
+    logic = models.JSONField(_("display logic"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "section__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "variable"], name="question_variable_unique"),
+            models.CheckConstraint(condition=Q(variable__regex=VARIABLE_PATTERN), name="question_variable_identifier"),
+            models.CheckConstraint(
+                condition=Q(
+                    type__in=[
+                        "single",
+                        "multiple",
+                        "dropdown",
+                        "yes_no",
+                        "likert",
+                        "matrix",
+                        "numeric",
+                        "short_text",
+                        "long_text",
+                        "date",
+                        "ranking",
+                        "scale_0_10",
+                        "settlement",
+                        "note",
+                    ]
+                ),
+                name="question_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(max_value__gte=F("min_value")),
+                name="question_value_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_choices__isnull=True)
+                | Q(max_choices__isnull=True)
+                | Q(max_choices__gte=F("min_choices")),
+                name="question_choice_count_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_length__isnull=True) | Q(max_length__gte=1, max_length__lte=TEXT_CAP),
+                name="question_max_length_capped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type="likert") | Q(scale_points__in=[5, 7]), name="question_likert_has_5_or_7_points"
+            ),
+            models.CheckConstraint(
+                condition=Q(allow_other=False) | Q(type__in=["single", "multiple", "dropdown"]),
+                name="question_other_only_on_choice_types",
+            ),
+            models.CheckConstraint(condition=Q(decimal_places__lte=4), name="question_decimal_places_capped"),
+        ]
+
+    def __str__(self) -> str:
+        return self.variable
+
+    @property
+    def storage(self) -> str:
+        return self.STORAGE[self.type]
+
+    @property
+    def text_cap(self) -> int:
+        if self.max_length:
+            return self.max_length
+        return LONG_TEXT_DEFAULT if self.type == self.Type.LONG_TEXT else SHORT_TEXT_DEFAULT
+
+
+class Choice(models.Model):
+    """An answer option (or a point of a Likert or matrix scale). ``code`` is what is stored."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveIntegerField(_("position"))
+    code = models.CharField(_("code"), max_length=32)
+    label = models.CharField(_("label"), max_length=500)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["question", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="choice_code_unique"),
+            models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="choice_code_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+
+class MatrixRow(models.Model):
+    """A row (item) of a matrix question; answered on the question's scale of choices."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveIntegerField(_("position"))
+    code = models.CharField(_("code"), max_length=32)
+    label = models.CharField(_("label"), max_length=500)
+
+    class Meta:
+        verbose_name = _("matrix row")
+        verbose_name_plural = _("matrix rows")
+        ordering = ["question", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="matrix_row_code_unique"),
+            models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="matrix_row_code_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+
+class Quota(models.Model):
+    """Targets over combinations of answers (e.g. settlement × sex × age group).
+
+    Each combination is a ``QuotaCell``; a full cell takes no more complete responses. With
+    ``closes_survey`` the survey closes when every cell of the quota is full.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="quotas")
+    name = models.CharField(_("name"), max_length=200)
+    variables = models.JSONField(_("variables"), default=list)
+    closes_survey = models.BooleanField(_("close the survey when all cells are full"), default=False)
+
+    class Meta:
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        ordering = ["survey", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "name"], name="quota_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaCell(models.Model):
+    """One combination of answers with its target; ``filled`` only grows by a conditional UPDATE."""
+
+    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="cells")
+    key = models.CharField(_("key"), max_length=500)
+    values = models.JSONField(_("values"), default=dict)
+    target = models.PositiveIntegerField(_("target"))
+    filled = models.PositiveIntegerField(_("filled"), default=0)
+
+    class Meta:
+        verbose_name = _("quota cell")
+        verbose_name_plural = _("quota cells")
+        ordering = ["quota", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["quota", "key"], name="quota_cell_unique"),
+            models.CheckConstraint(condition=Q(filled__lte=F("target")), name="quota_cell_not_overfilled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.filled}/{self.target}"
+
+    @property
+    def is_full(self) -> bool:
+        return self.filled >= self.target
+
+
+class Invitation(models.Model):
+    """An invitation to one sampled person. The link token is stored only as a SHA-256 hash;
+    the short code is typed from a printed letter. In confidential mode no response refers to
+    its invitation: submitting with the token only sets ``completed_at``."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(_("token (hash)"), max_length=64, unique=True)
+    short_code = models.CharField(_("short code"), max_length=12)
+    email = models.EmailField(_("e-mail"), blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    settlement = models.ForeignKey(
+        "core.Settlement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settlement"),
+    )
+    stratum = models.CharField(_("stratum"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["survey", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "short_code"], name="invitation_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.pk}"
+
+
+class Response(models.Model):
+    """One filled-in questionnaire (or one keying of a paper one, see ``entry_round``)."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETE = "complete", _("complete")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("public link")
+        INVITATION = "invitation", _("invitation")
+        ASSISTED = "assisted", _("assisted at the bureau")
+        PAPER = "paper", _("paper questionnaire")
+        PHONE = "phone", _("phone interview")
+
+    ENTERED_CHANNELS = ("assisted", "paper", "phone")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses_entered",
+        verbose_name=_("interviewer"),
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+        verbose_name=_("respondent (identified mode only)"),
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invitation (identified mode only)"),
+    )
+    paper_ref = models.CharField(_("questionnaire number"), max_length=50, blank=True)
+    entry_round = models.PositiveSmallIntegerField(_("entry round"), default=1)
+    quota_cells = models.ManyToManyField(QuotaCell, blank=True, related_name="responses")
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["survey", "started_at", "id"]
+        indexes = [models.Index(fields=["survey", "status"], name="response_survey_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="in_progress", submitted_at__isnull=True)
+                | Q(status="complete", submitted_at__isnull=False),
+                name="response_submitted_when_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["web", "invitation", "assisted", "paper", "phone"]),
+                name="response_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(interviewer__isnull=True) | Q(channel__in=["assisted", "paper", "phone"]),
+                name="response_interviewer_only_when_entered",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_round=1) | Q(entry_round=2, channel__in=["assisted", "paper", "phone"]),
+                name="response_second_entry_only_when_entered",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "respondent"],
+                condition=Q(respondent__isnull=False),
+                name="response_one_per_respondent",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "paper_ref", "entry_round"],
+                condition=~Q(paper_ref=""),
+                name="response_paper_entered_once_per_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+
+class Answer(models.Model):
+    """The answer to one question in one response; see the module docstring for the columns."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(_("text or code"), blank=True)
+    number = models.DecimalField(_("number"), max_digits=19, decimal_places=4, null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    codes = models.JSONField(_("codes"), null=True, blank=True)
+    other_text = models.TextField(_("other, specified"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_one_per_question"),
+            models.CheckConstraint(
+                condition=(Q(number__isnull=True) | Q(date__isnull=True))
+                & (Q(number__isnull=True) | Q(codes__isnull=True))
+                & (Q(date__isnull=True) | Q(codes__isnull=True)),
+                name="answer_one_typed_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id}"
+
+    @property
+    def value(self) -> Any:
+        """The typed value by the question's storage column (the question must be loaded)."""
+        storage = self.question.storage
+        return getattr(self, storage) if storage else None

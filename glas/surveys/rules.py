@@ -1,0 +1,28 @@
+"""Who may do what with surveys: researchers and administrators design and run them; bureau
+advisors (and researchers) enter paper questionnaires and phone interviews."""
+
+from typing import Any
+
+import rules
+
+from glas.accounts.predicates import is_administrator, is_advisor, is_researcher
+
+
+@rules.predicate
+def is_respondent(user: Any, response: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and response is not None
+        and response.respondent_id is not None
+        and response.respondent_id == user.pk
+    )
+
+
+is_designer = is_researcher | is_administrator
+
+rules.add_perm("surveys.design_survey", is_designer)
+rules.add_perm("surveys.run_fieldwork", is_designer)
+rules.add_perm("surveys.view_results", is_designer)
+rules.add_perm("surveys.enter_responses", is_advisor | is_designer)
+rules.add_perm("surveys.withdraw_response", is_respondent)

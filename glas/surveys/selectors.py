@@ -1,0 +1,194 @@
+"""Reads for surveys: the questionnaire's structure, a response's values, the flat data table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from glas.core.models import Settlement
+from glas.core.selectors import current_municipality_or_none
+from glas.surveys import logic
+from glas.surveys.models import (
+    OTHER_CODE,
+    Answer,
+    Choice,
+    MatrixRow,
+    Question,
+    Quota,
+    QuotaCell,
+    Response,
+    Section,
+    Survey,
+)
+
+
+def settlement_slugs() -> list[str]:
+    """The settlements of the municipality this installation serves, as answer codes."""
+    municipality = current_municipality_or_none()
+    if municipality is None:
+        return []
+    return list(Settlement.objects.filter(municipality=municipality).values_list("slug", flat=True))
+
+
+@dataclass
+class Structure:
+    """A survey's sections and questions in questionnaire order, choices and rows loaded."""
+
+    survey: Survey
+    sections: list[Section]
+    questions: list[Question]
+    settlements: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def by_variable(self) -> dict[str, Question]:
+        return {question.variable: question for question in self.questions}
+
+    @property
+    def by_id(self) -> dict[int, Question]:
+        return {question.pk: question for question in self.questions}
+
+    def order_of(self, question: Question) -> tuple[int, int]:
+        return (self._section_position(question.section_id), question.position)
+
+    def _section_position(self, section_id: int) -> int:
+        return next(section.position for section in self.sections if section.pk == section_id)
+
+    def infos(self) -> dict[str, logic.QuestionInfo]:
+        return {
+            question.variable: logic.QuestionInfo(
+                variable=question.variable,
+                order=self.order_of(question),
+                type=question.type,
+                codes=self.codes_of(question),
+            )
+            for question in self.questions
+        }
+
+    def codes_of(self, question: Question) -> frozenset[str]:
+        if question.type == Question.Type.SETTLEMENT:
+            return self.settlements
+        codes = {choice.code for choice in question.choices.all()}
+        if question.allow_other:
+            codes.add(OTHER_CODE)
+        return frozenset(codes)
+
+    def nodes(self) -> list[logic.Node]:
+        nodes: list[logic.Node] = []
+        for section in self.sections:
+            nodes.append(logic.Node(variable="", section_key=section.pk, logic=section.logic))
+            nodes.extend(
+                logic.Node(variable=question.variable, section_key=section.pk, logic=question.logic)
+                for question in self.questions
+                if question.section_id == section.pk
+            )
+        return nodes
+
+
+def survey_structure(survey: Survey) -> Structure:
+    """The questionnaire in a fixed number of queries, whatever its size."""
+    sections = list(Section.objects.filter(survey=survey).order_by("position", "id"))
+    questions = list(
+        Question.objects.filter(survey=survey)
+        .order_by("section__position", "section_id", "position", "id")
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "id")),
+            Prefetch("rows", queryset=MatrixRow.objects.order_by("position", "id")),
+        )
+    )
+    needs_settlements = any(question.type == Question.Type.SETTLEMENT for question in questions)
+    return Structure(
+        survey=survey,
+        sections=sections,
+        questions=questions,
+        settlements=frozenset(settlement_slugs()) if needs_settlements else frozenset(),
+    )
+
+
+def response_values(response: Response, structure: Structure) -> dict[str, Any]:
+    """Variable → typed value of the stored answers of ``response``."""
+    by_id = structure.by_id
+    values: dict[str, Any] = {}
+    for answer in Answer.objects.filter(response=response):
+        question = by_id.get(answer.question_id)
+        if question is not None and question.storage:
+            values[question.variable] = getattr(answer, question.storage)
+    return values
+
+
+def visible_questions(structure: Structure, values: dict[str, Any]) -> set[str]:
+    return logic.visible_variables(structure.nodes(), values)
+
+
+def surveys_for_design() -> QuerySet[Survey]:
+    return Survey.objects.select_related("owner", "wave_of").order_by("-created_at", "-id")
+
+
+def quota_cells(survey: Survey) -> QuerySet[QuotaCell]:
+    return QuotaCell.objects.filter(quota__survey=survey).select_related("quota").order_by("quota_id", "key")
+
+
+def quotas_of(survey: Survey) -> list[Quota]:
+    return list(Quota.objects.filter(survey=survey).prefetch_related("cells").order_by("id"))
+
+
+def export_columns(structure: Structure) -> list[tuple[str, Question, str]]:
+    """The flat export variables: (column name, question, part). ``part`` is "" for the
+    question's own value, a choice code (multiple choice, 0/1), a row code (matrix), a rank
+    number (ranking) or ``other`` for "please specify"."""
+    columns: list[tuple[str, Question, str]] = []
+    for question in structure.questions:
+        name = question.variable
+        if question.type == Question.Type.NOTE:
+            continue
+        if question.type == Question.Type.MULTIPLE:
+            columns.extend((f"{name}_{choice.code}", question, choice.code) for choice in question.choices.all())
+        elif question.type == Question.Type.MATRIX:
+            columns.extend((f"{name}_{row.code}", question, row.code) for row in question.rows.all())
+        elif question.type == Question.Type.RANKING:
+            count = len(question.choices.all())
+            columns.extend((f"{name}_{rank}", question, str(rank)) for rank in range(1, count + 1))
+        else:
+            columns.append((name, question, ""))
+        if question.allow_other:
+            columns.append((f"{name}_{OTHER_CODE}", question, OTHER_CODE))
+    return columns
+
+
+def response_table(survey: Survey, *, complete_only: bool = True) -> tuple[list[str], Iterator[list[Any]]]:
+    """Column names and an iterator of rows, one per response: what exports and the analysis
+    read. Multiple choice gives 0/1 per code (missing when the question was not answered);
+    matrix one column per row; ranking the code at each rank."""
+    structure = survey_structure(survey)
+    columns = export_columns(structure)
+    responses = Response.objects.filter(survey=survey).order_by("submitted_at", "id")
+    if complete_only:
+        responses = responses.filter(status=Response.Status.COMPLETE)
+
+    def rows() -> Iterator[list[Any]]:
+        answers: dict[int, dict[int, Answer]] = {}
+        for answer in Answer.objects.filter(response__in=responses).order_by("response_id").iterator(chunk_size=2000):
+            answers.setdefault(answer.response_id, {})[answer.question_id] = answer
+        for response in responses.only("id", "public_id", "channel", "submitted_at").iterator(chunk_size=2000):
+            mine = answers.get(response.pk, {})
+            yield [_cell(mine.get(question.pk), question, part) for _name, question, part in columns]
+
+    return [name for name, _question, _part in columns], rows()
+
+
+def _cell(answer: Answer | None, question: Question, part: str) -> Any:
+    if answer is None:
+        return None
+    if part == OTHER_CODE and question.allow_other:
+        return answer.other_text or None
+    if question.type == Question.Type.MULTIPLE:
+        return 1 if part in (answer.codes or []) else 0
+    if question.type == Question.Type.MATRIX:
+        return (answer.codes or {}).get(part)
+    if question.type == Question.Type.RANKING:
+        ranked = answer.codes or []
+        index = int(part) - 1
+        return ranked[index] if index < len(ranked) else None
+    return getattr(answer, question.storage) if question.storage else None
