@@ -89,6 +89,11 @@ class User(AbstractUser):
         codes.update(self.groups.values_list("name", flat=True))
         return frozenset(codes)
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The person's roles as translated names, in the order of ``Role``."""
+        return [str(role.label) for role in Role if role.value in self.role_codes]
+
     def has_role(self, role: str) -> bool:
         return role in self.role_codes
 
