@@ -50,7 +50,7 @@ run: demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check glas tests bench conftest.py
+	$(BIN)/ruff format --check glas tests scripts conftest.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy glas
