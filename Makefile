@@ -4,7 +4,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DJANGO_SETTINGS_MODULE ?= glas.settings
 
 .PHONY: run test install vendor messages migrate demo lint typecheck pytest lock check-deploy clean
 
