@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from glas.surveys import services
 from glas.surveys.models import Section, Survey
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> Iterator[None]:
+    """These tests read the (English) message texts; the Bulgarian ones are checked by
+    tests/test_translations.py."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
