@@ -159,3 +159,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache (rate-limit counters live there; with Redis the
+    cache is not rolled back with the test's transaction)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

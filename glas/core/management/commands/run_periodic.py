@@ -18,10 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, loop: bool = False, interval: int = 30, **options: Any) -> None:
         while True:
-            close_old_connections()
             names = enqueue_due_jobs()
             if names:
                 self.stdout.write("Enqueued: " + ", ".join(names))
             if not loop:
                 return
             time.sleep(max(interval, 1))
+            # A long-running loop must not keep a connection the database has dropped.
+            close_old_connections()
