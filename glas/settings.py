@@ -191,6 +191,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Glas"
+# RFC 6238 §5.2: accept the code of the previous or next 30-second step too, so a code typed
+# at the end of its step (slow typists, slow village connections) still works; allauth keeps
+# refusing a code that was already used.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "bg"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,13 @@ def set_language_cookie(context: Any, url: str, language: str) -> None:
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": url}])
 
 
+def wait_for_fresh_totp_step(margin: float = 3.0) -> None:
+    """Do not type a code in the last seconds of its 30-second step (it could expire in flight)."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left + 0.1)
+
+
 def log_in(page: Any, email: str) -> None:
     """Sign in through the real login form, answering the second-factor form for staff."""
     page.goto("/accounts/login/")
@@ -112,6 +120,7 @@ def log_in(page: Any, email: str) -> None:
     page.locator("main form").get_by_role("button").first.click()
     page.wait_for_load_state()
     if "/accounts/2fa/authenticate/" in page.url:
+        wait_for_fresh_totp_step()
         page.fill("input[name=code]", current_totp_code(DEMO_TOTP_SECRET))
         page.locator("main form").first.get_by_role("button").first.click()
         page.wait_for_load_state()

@@ -14,7 +14,7 @@ from glas.accounts.demo import current_totp_code
 from glas.accounts.roles import Role
 from glas.core.models import LegalRule
 from glas.core.services import notify
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wait_for_fresh_totp_step
 from tests.browser.pages import page_problems, pages_for
 
 pytestmark = pytest.mark.browser
@@ -78,6 +78,7 @@ def test_second_factor_set_up_pages_are_accessible(
     page.fill("#id_password", PASSWORD)
     submit(page)
     report += problems_on(page, "/accounts/2fa/totp/activate/")
+    wait_for_fresh_totp_step()
     page.fill("#id_code", current_totp_code(page.input_value("#authenticator_secret")))
     submit(page)
     report += problems_on(page, "/accounts/2fa/recovery-codes/")

@@ -1,60 +1,44 @@
-"""Writes for surveys: designing questionnaires, quotas, invitations, and taking responses.
+"""Writes for designing questionnaires: surveys, sections, questions, choices, quotas, XLSForm import.
 
 Every function is keyword-only, runs in one transaction and writes one audit entry. Once
 fieldwork has started the questionnaire's structure is frozen; only wording may be fixed.
-In anonymous and confidential surveys the audit entries of respondents' actions name neither
-the person nor the response.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glas.core.audit import audit_log
 from glas.core.exceptions import DomainError
 from glas.surveys import logic
-from glas.surveys.answers import clean_answer, clean_text, is_empty
 from glas.surveys.models import (
     CODE_PATTERN,
     OTHER_CODE,
     TEXT_CAP,
     VARIABLE_PATTERN,
-    Answer,
     Choice,
-    Invitation,
     MatrixRow,
     Question,
     Quota,
     QuotaCell,
-    Response,
     Section,
     Survey,
 )
-from glas.surveys.selectors import Structure, response_values, survey_structure, visible_questions
+from glas.surveys.selectors import survey_structure
 
 if TYPE_CHECKING:
     from glas.accounts.models import User
-    from glas.core.models import Settlement
 
-
-class AnswersInvalid(DomainError):
-    """Several answers were refused at once: ``errors`` maps each field to its message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(next(iter(errors.values())), field=next(iter(errors)), code="answers")
-        self.errors = errors
-
+from glas.surveys.services.common import cell_key, clean_field_text, require, require_draft, touch
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Survey.Status.DRAFT: (Survey.Status.FIELDWORK,),
@@ -117,23 +101,6 @@ TITLE_CAP = 300
 LABEL_CAP = 500
 
 
-def _require(actor: User | None, perm: str, obj: Any = None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise DomainError(_("You may not do this."), code="forbidden")
-
-
-def _require_draft(survey: Survey) -> None:
-    if survey.status != Survey.Status.DRAFT:
-        raise DomainError(
-            _("Fieldwork has started: the questionnaire can no longer be changed, only its wording fixed."),
-            code="frozen",
-        )
-
-
-def _touch(survey: Survey) -> None:
-    Survey.objects.filter(pk=survey.pk).update(updated_at=timezone.now())
-
-
 def _check_survey_logic(survey: Survey) -> None:
     """Validate every display condition of the survey against its current structure."""
     structure = survey_structure(survey)
@@ -167,13 +134,6 @@ def _moved(items: list[Any], item: Any, position: int) -> list[Any]:
     return [*rest[:index], item, *rest[index:]]
 
 
-def _text(value: Any, *, field: str, cap: int, required: bool = False) -> str:
-    text = clean_text(value if value is not None else "", cap=cap, field=field)
-    if required and not text:
-        raise DomainError(_("This field is required."), field=field)
-    return text
-
-
 # --- Surveys --------------------------------------------------------------------------------
 
 
@@ -184,9 +144,9 @@ def _apply_survey_fields(survey: Survey, data: Mapping[str, Any]) -> list[str]:
     changed = []
     for name, value in data.items():
         if name == "title":
-            value = _text(value, field=name, cap=TITLE_CAP, required=True)
+            value = clean_field_text(value, field=name, cap=TITLE_CAP, required=True)
         elif name in ("purpose", "intro", "consent_text"):
-            value = _text(value, field=name, cap=20000)
+            value = clean_field_text(value, field=name, cap=20000)
         elif name == "anonymity" and value not in Survey.Anonymity.values:
             raise DomainError(_("Choose how respondents are identified."), field=name)
         elif name in ("fieldwork_start", "fieldwork_end") and value is not None and not isinstance(value, dt.date):
@@ -203,7 +163,7 @@ def _apply_survey_fields(survey: Survey, data: Mapping[str, Any]) -> list[str]:
 
 def survey_create(*, actor: User, title: str, **data: Any) -> Survey:
     """A new draft survey owned by ``actor``, with one empty section to put questions in."""
-    _require(actor, "surveys.design_survey")
+    require(actor, "surveys.design_survey")
     survey = Survey(owner=actor)
     _apply_survey_fields(survey, {"title": title, **data})
     with transaction.atomic():
@@ -214,7 +174,7 @@ def survey_create(*, actor: User, title: str, **data: Any) -> Survey:
 
 
 def survey_update(*, actor: User, survey: Survey, data: Mapping[str, Any]) -> Survey:
-    _require(actor, "surveys.design_survey", survey)
+    require(actor, "surveys.design_survey", survey)
     if survey.status == Survey.Status.ARCHIVED:
         raise DomainError(_("An archived survey cannot be changed."), code="archived")
     if survey.status != Survey.Status.DRAFT and SURVEY_DRAFT_ONLY & {
@@ -232,7 +192,7 @@ def survey_update(*, actor: User, survey: Survey, data: Mapping[str, Any]) -> Su
 
 def survey_transition(*, actor: User, survey: Survey, to: str) -> Survey:
     """Move a survey along draft → fieldwork → closed → archived (closed may reopen)."""
-    _require(actor, "surveys.run_fieldwork", survey)
+    require(actor, "surveys.run_fieldwork", survey)
     if to not in TRANSITIONS.get(survey.status, ()):
         raise DomainError(
             _("A survey that is %(from)s cannot become %(to)s.")
@@ -271,12 +231,12 @@ def _check_ready_for_fieldwork(survey: Survey) -> None:
 def survey_copy_as_wave(*, actor: User, survey: Survey, title: str = "") -> Survey:
     """A new draft survey with the same questionnaire and quotas (targets, not counts) as the
     next wave of ``survey``'s series; variable names stay the same so waves can be compared."""
-    _require(actor, "surveys.design_survey", survey)
+    require(actor, "surveys.design_survey", survey)
     with transaction.atomic():
         first = survey.wave_of or survey
         last_wave = Survey.objects.filter(wave_of=first).aggregate(last=Max("wave"))["last"] or first.wave
         copy = Survey.objects.create(
-            title=_text(title or survey.title, field="title", cap=TITLE_CAP, required=True),
+            title=clean_field_text(title or survey.title, field="title", cap=TITLE_CAP, required=True),
             purpose=survey.purpose,
             owner=actor,
             intro=survey.intro,
@@ -332,37 +292,40 @@ def _copy_questionnaire(source: Survey, target: Survey) -> None:
 
 
 def section_add(*, actor: User, survey: Survey, title: str = "", logic_json: Any = None) -> Section:
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     with transaction.atomic():
         last = Section.objects.filter(survey=survey).aggregate(last=Max("position"))["last"] or 0
         section = Section.objects.create(
-            survey=survey, position=last + 1, title=_text(title, field="title", cap=TITLE_CAP), logic=logic_json
+            survey=survey,
+            position=last + 1,
+            title=clean_field_text(title, field="title", cap=TITLE_CAP),
+            logic=logic_json,
         )
         _check_survey_logic(survey)
-        _touch(survey)
+        touch(survey)
         audit_log(actor=actor, action="surveys.section.added", obj=survey, data={"section": section.pk})
     return section
 
 
 def section_update(*, actor: User, section: Section, data: Mapping[str, Any]) -> Section:
     survey = section.survey
-    _require(actor, "surveys.design_survey", survey)
+    require(actor, "surveys.design_survey", survey)
     unknown = set(data) - set(SECTION_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be set: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     changed = [name for name, value in data.items() if getattr(section, name) != value]
     if set(changed) - {"title"}:
-        _require_draft(survey)
+        require_draft(survey)
     with transaction.atomic():
         if "title" in data:
-            section.title = _text(data["title"], field="title", cap=TITLE_CAP)
+            section.title = clean_field_text(data["title"], field="title", cap=TITLE_CAP)
         if "logic" in data:
             section.logic = data["logic"]
         if changed:
             section.save(update_fields=changed)
             _check_survey_logic(survey)
-            _touch(survey)
+            touch(survey)
             audit_log(
                 actor=actor,
                 action="surveys.section.updated",
@@ -374,8 +337,8 @@ def section_update(*, actor: User, section: Section, data: Mapping[str, Any]) ->
 
 def section_move(*, actor: User, section: Section, position: int) -> Section:
     survey = section.survey
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     with transaction.atomic():
         sections = list(Section.objects.select_for_update().filter(survey=survey).order_by("position", "id"))
         _renumber(_moved(sections, section, position))
@@ -393,8 +356,8 @@ def section_move(*, actor: User, section: Section, position: int) -> Section:
 def section_delete(*, actor: User, section: Section) -> None:
     """Delete a section and its questions (refused if later logic refers to them)."""
     survey = section.survey
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     with transaction.atomic():
         if Section.objects.filter(survey=survey).count() == 1:
             raise DomainError(_("A survey keeps at least one section."), code="last_section")
@@ -416,11 +379,11 @@ def _apply_question_fields(question: Question, data: Mapping[str, Any]) -> list[
         if name == "variable":
             value = str(value or "").strip()
         elif name == "text":
-            value = _text(value, field=name, cap=TEXT_CAP, required=True)
+            value = clean_field_text(value, field=name, cap=TEXT_CAP, required=True)
         elif name == "help_text":
-            value = _text(value, field=name, cap=TEXT_CAP)
+            value = clean_field_text(value, field=name, cap=TEXT_CAP)
         elif name in ("low_label", "high_label"):
-            value = _text(value, field=name, cap=100)
+            value = clean_field_text(value, field=name, cap=100)
         elif name in ("required", "allow_other", "randomise"):
             value = bool(value)
         elif name in ("min_value", "max_value"):
@@ -500,7 +463,7 @@ def _clean_pairs(pairs: Iterable[Any], *, field: str) -> list[tuple[str, str]]:
                 % {"code": code[:40]},
                 field=field,
             )
-        cleaned.append((code, _text(label, field=field, cap=LABEL_CAP, required=True)))
+        cleaned.append((code, clean_field_text(label, field=field, cap=LABEL_CAP, required=True)))
     codes = [code for code, _label in cleaned]
     if len(set(codes)) != len(codes):
         raise DomainError(_("Each answer needs its own code."), field=field)
@@ -533,8 +496,8 @@ def question_add(
     """Add a question to ``section``. ``choices`` and ``rows`` are (code, label) pairs; yes/no
     questions get "yes"/"no", Likert scales without labels get the standard Bulgarian ones."""
     survey = section.survey
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     question = Question(survey=survey, section=section, position=0)
     _apply_question_fields(question, {"variable": variable, "text": text, "type": type, **data})
     pairs = _clean_pairs(choices or [], field="choices")
@@ -567,7 +530,7 @@ def question_add(
             if position is not None:
                 _renumber(_moved([*siblings, question], question, position))
             _check_survey_logic(survey)
-            _touch(survey)
+            touch(survey)
             audit_log(actor=actor, action="surveys.question.added", obj=survey, data={"variable": question.variable})
     except IntegrityError:
         raise DomainError(
@@ -580,7 +543,7 @@ def question_add(
 def question_update(*, actor: User, question: Question, data: Mapping[str, Any]) -> Question:
     """Change a question. In fieldwork only its wording (text, help, scale end labels)."""
     survey = question.survey
-    _require(actor, "surveys.design_survey", survey)
+    require(actor, "surveys.design_survey", survey)
     if survey.status == Survey.Status.ARCHIVED:
         raise DomainError(_("An archived survey cannot be changed."), code="archived")
     before = {name: getattr(question, name) for name in QUESTION_FIELDS}
@@ -588,13 +551,13 @@ def question_update(*, actor: User, question: Question, data: Mapping[str, Any])
     if set(changed) - QUESTION_WORDING and survey.status != Survey.Status.DRAFT:
         for name, value in before.items():
             setattr(question, name, value)
-        _require_draft(survey)
+        require_draft(survey)
     try:
         with transaction.atomic():
             if changed:
                 question.save(update_fields=changed)
                 _check_survey_logic(survey)
-                _touch(survey)
+                touch(survey)
                 audit_log(
                     actor=actor,
                     action="surveys.question.updated",
@@ -613,8 +576,8 @@ def question_move(*, actor: User, question: Question, position: int, section: Se
     """Move a question within its section or to ``section``; refused if logic would then refer
     forward."""
     survey = question.survey
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     target = section or question.section
     if target.survey_id != survey.pk:
         raise DomainError(_("The section is not part of this survey."), field="section")
@@ -634,8 +597,8 @@ def question_move(*, actor: User, question: Question, position: int, section: Se
 
 def question_delete(*, actor: User, question: Question) -> None:
     survey = question.survey
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     with transaction.atomic():
         section_id = question.section_id
         audit_log(actor=actor, action="surveys.question.deleted", obj=survey, data={"variable": question.variable})
@@ -656,8 +619,8 @@ def _option_model(kind: str) -> type[Choice] | type[MatrixRow]:
 def choice_add(*, actor: User, question: Question, code: str, label: str, kind: str = "choice") -> Choice | MatrixRow:
     """Add an answer option (``kind="row"``: a row of a matrix question)."""
     survey = question.survey
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     [(code, label)] = _clean_pairs([(code, label)], field="code")
     if kind == "row" and question.type != Question.Type.MATRIX:
         raise DomainError(_("Only matrix questions have rows."), field="code")
@@ -690,14 +653,14 @@ def choice_update(
     refused if logic refers to the old code)."""
     question = choice.question
     survey = question.survey
-    _require(actor, "surveys.design_survey", survey)
+    require(actor, "surveys.design_survey", survey)
     changed: list[str] = []
     if label is not None:
         [(_code, new_label)] = _clean_pairs([(choice.code, label)], field="label")
         if new_label != choice.label:
             choice.label, changed = new_label, [*changed, "label"]
     if code is not None and code != choice.code:
-        _require_draft(survey)
+        require_draft(survey)
         [(new_code, _label)] = _clean_pairs([(code, choice.label)], field="code")
         choice.code, changed = new_code, [*changed, "code"]
     kind = "row" if isinstance(choice, MatrixRow) else "choice"
@@ -721,8 +684,8 @@ def choice_update(
 
 def choice_move(*, actor: User, choice: Choice | MatrixRow, position: int) -> Choice | MatrixRow:
     question = choice.question
-    _require(actor, "surveys.design_survey", question.survey)
-    _require_draft(question.survey)
+    require(actor, "surveys.design_survey", question.survey)
+    require_draft(question.survey)
     model = type(choice)
     with transaction.atomic():
         options = list(model.objects.select_for_update().filter(question=question).order_by("position", "id"))
@@ -735,8 +698,8 @@ def choice_move(*, actor: User, choice: Choice | MatrixRow, position: int) -> Ch
 def choice_delete(*, actor: User, choice: Choice | MatrixRow) -> None:
     question = choice.question
     survey = question.survey
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
     model = type(choice)
     with transaction.atomic():
         audit_log(
@@ -753,10 +716,6 @@ def choice_delete(*, actor: User, choice: Choice | MatrixRow) -> None:
 # --- Quotas ---------------------------------------------------------------------------------
 
 
-def cell_key(variables: list[str], values: Mapping[str, Any]) -> str:
-    return "|".join(f"{variable}={values[variable]}" for variable in variables)
-
-
 def quota_define(
     *,
     actor: User,
@@ -767,9 +726,9 @@ def quota_define(
     closes_survey: bool = False,
 ) -> Quota:
     """Targets over combinations of single-answer questions (``cells``: (values, target))."""
-    _require(actor, "surveys.design_survey", survey)
-    _require_draft(survey)
-    name = _text(name, field="name", cap=200, required=True)
+    require(actor, "surveys.design_survey", survey)
+    require_draft(survey)
+    name = clean_field_text(name, field="name", cap=200, required=True)
     structure = survey_structure(survey)
     by_variable = structure.by_variable
     if not variables or len(set(variables)) != len(variables):
@@ -814,7 +773,7 @@ def quota_define(
 def quota_cell_set_target(*, actor: User, cell: QuotaCell, target: int) -> QuotaCell:
     """Change a cell's target (also during fieldwork), never below the places already taken."""
     survey = cell.quota.survey
-    _require(actor, "surveys.run_fieldwork", survey)
+    require(actor, "surveys.run_fieldwork", survey)
     if isinstance(target, bool) or not isinstance(target, int) or target < 0:
         raise DomainError(_("A target is a whole number, 0 or more."), field="target")
     with transaction.atomic():
@@ -827,318 +786,6 @@ def quota_cell_set_target(*, actor: User, cell: QuotaCell, target: int) -> Quota
     return cell
 
 
-# --- Invitations ----------------------------------------------------------------------------
-
-SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_create(
-    *,
-    actor: User,
-    survey: Survey,
-    email: str = "",
-    person: User | None = None,
-    settlement: Settlement | None = None,
-    stratum: str = "",
-) -> tuple[Invitation, str]:
-    """One invitation; returns it with its link token, which is stored only as a hash."""
-    _require(actor, "surveys.run_fieldwork", survey)
-    if survey.anonymity == Survey.Anonymity.ANONYMOUS:
-        raise DomainError(_("An anonymous survey is answered by public link, not by invitation."), code="anonymous")
-    token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        for _attempt in range(5):
-            code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _index in range(8))
-            if not Invitation.objects.filter(survey=survey, short_code=code).exists():
-                break
-        invitation = Invitation.objects.create(
-            survey=survey,
-            token_hash=token_hash(token),
-            short_code=code,
-            email=email.strip().lower(),
-            person=person,
-            settlement=settlement,
-            stratum=stratum.strip()[:100],
-        )
-        audit_log(actor=actor, action="surveys.invitation.created", obj=survey, data={"invitation": invitation.pk})
-    return invitation, token
-
-
-def _find_invitation(survey: Survey, token: str) -> Invitation:
-    token = (token or "").strip()
-    if not token or len(token) > 200:
-        raise DomainError(_("This invitation link or code is not valid."), field="token", code="token")
-    invitation = Invitation.objects.filter(token_hash=token_hash(token)).first()
-    if invitation is None:
-        invitation = Invitation.objects.filter(
-            survey=survey, short_code=token.upper().replace("-", "").replace(" ", "")
-        ).first()
-    if invitation is None or invitation.survey_id != survey.pk:
-        raise DomainError(_("This invitation link or code is not valid for this survey."), field="token", code="token")
-    if invitation.completed_at is not None:
-        raise DomainError(_("This invitation has already been used to answer."), field="token", code="used")
-    return invitation
-
-
-# --- Responses ------------------------------------------------------------------------------
-
-
-def _check_open(survey: Survey) -> None:
-    if not survey.is_open_for_responses:
-        raise DomainError(_("This survey is not taking responses now."), code="closed")
-
-
-def _respondent_audit(response: Response, actor: User | None, action: str, data: dict[str, Any] | None = None) -> None:
-    """In anonymous and confidential surveys the entry names neither the person nor the response
-    (interviewers are named: they act as staff)."""
-    survey = response.survey
-    if survey.anonymity == Survey.Anonymity.IDENTIFIED:
-        audit_log(actor=actor, action=action, obj=response, data=data)
-        return
-    staff = response.interviewer if response.channel in Response.ENTERED_CHANNELS else None
-    audit_log(actor=staff, action=action, obj=survey, data={**(data or {}), "channel": response.channel})
-
-
-def response_start(
-    *,
-    actor: User | None,
-    survey: Survey,
-    channel: str,
-    token: str = "",
-    paper_ref: str = "",
-    entry_round: int = 1,
-) -> Response:
-    """Begin a response. Public link: anonymous surveys (or identified ones, for the signed-in
-    person); invitation: with its token or short code; assisted, paper and phone: entered by an
-    advisor or researcher, who is recorded as the interviewer."""
-    _check_open(survey)
-    if channel not in Response.Channel.values:
-        raise DomainError(_("Unknown channel."), field="channel")
-    identified = survey.anonymity == Survey.Anonymity.IDENTIFIED
-    response = Response(survey=survey, channel=channel)
-    if channel in Response.ENTERED_CHANNELS:
-        _require(actor, "surveys.enter_responses", survey)
-        if entry_round not in (1, 2):
-            raise DomainError(_("The entry round is 1 or 2."), field="entry_round")
-        if entry_round == 2 and not paper_ref.strip():
-            raise DomainError(_("A second entry needs the questionnaire number."), field="paper_ref")
-        response.interviewer = actor
-        response.paper_ref = _text(paper_ref, field="paper_ref", cap=50)
-        response.entry_round = entry_round
-    elif channel == Response.Channel.INVITATION:
-        invitation = _find_invitation(survey, token)
-        if identified:
-            response.invitation = invitation
-            response.respondent = invitation.person or (actor if actor and actor.is_authenticated else None)
-    elif survey.anonymity == Survey.Anonymity.CONFIDENTIAL:
-        raise DomainError(_("This survey is answered by invitation only."), code="invitation_only")
-    elif identified:
-        if actor is None or not actor.is_authenticated:
-            raise DomainError(_("Sign in to answer this survey."), code="sign_in")
-        response.respondent = actor
-    if response.respondent is not None:
-        existing = Response.objects.filter(survey=survey, respondent=response.respondent).first()
-        if existing is not None:
-            if existing.status == Response.Status.COMPLETE:
-                raise DomainError(_("You have already answered this survey."), code="answered")
-            return existing
-    try:
-        with transaction.atomic():
-            response.save()
-            _respondent_audit(response, actor, "surveys.response.started")
-    except IntegrityError:
-        raise DomainError(
-            _("Questionnaire %(ref)s has already been entered in this round.") % {"ref": response.paper_ref},
-            field="paper_ref",
-        ) from None
-    return response
-
-
-def _key(key: Any, structure: Structure) -> Question | None:
-    """A question of the survey by id (int or digits) or by variable name; None if not one."""
-    if isinstance(key, int) and not isinstance(key, bool):
-        return structure.by_id.get(key)
-    if isinstance(key, str) and key.isdigit():
-        return structure.by_id.get(int(key))
-    if isinstance(key, str):
-        return structure.by_variable.get(key)
-    return None
-
-
-def _check_can_write(actor: User | None, response: Response) -> None:
-    if response.channel in Response.ENTERED_CHANNELS:
-        _require(actor, "surveys.enter_responses", response.survey)
-    elif response.respondent_id is not None and (actor is None or actor.pk != response.respondent_id):
-        raise DomainError(_("You may not do this."), code="forbidden")
-
-
-def response_save_answers(
-    *,
-    actor: User | None,
-    response: Response,
-    answers: Mapping[Any, Any],
-    other: Mapping[Any, Any] | None = None,
-) -> Response:
-    """Save (or clear, with an empty value) answers keyed by question id or variable name;
-    ``other`` holds "please specify" texts by the same keys. Every answer is checked against its
-    question; if any is refused, nothing is saved and ``AnswersInvalid`` lists them all."""
-    _check_can_write(actor, response)
-    survey = response.survey
-    _check_open(survey)
-    if response.status != Response.Status.IN_PROGRESS:
-        raise DomainError(_("This response has been submitted and can no longer be changed."), code="submitted")
-    structure = survey_structure(survey)
-    other_by_question = {}
-    for key, text in (other or {}).items():
-        question = _key(key, structure)
-        if question is not None:
-            other_by_question[question.pk] = text
-    errors: dict[str, str] = {}
-    to_save: dict[Question, Any] = {}
-    to_clear: list[Question] = []
-    for key, raw in answers.items():
-        question = _key(key, structure)
-        if question is None:
-            errors[str(key)[:64]] = str(_("This question is not part of the survey."))
-            continue
-        if is_empty(raw):
-            to_clear.append(question)
-            continue
-        try:
-            to_save[question] = clean_answer(
-                question, raw, other=other_by_question.get(question.pk, ""), settlement_slugs=structure.settlements
-            )
-        except DomainError as exc:
-            errors[exc.field or question.variable] = exc.message
-    if errors:
-        raise AnswersInvalid(errors)
-    with transaction.atomic():
-        Answer.objects.filter(response=response, question__in=to_clear).delete()
-        for question, clean in to_save.items():
-            values: dict[str, Any] = {
-                "text": "",
-                "number": None,
-                "date": None,
-                "codes": None,
-                "other_text": clean.other_text,
-            }
-            values[question.storage] = clean.value
-            Answer.objects.update_or_create(response=response, question=question, defaults=values)
-        _respondent_audit(
-            response, actor, "surveys.response.answers_saved", {"answers": len(to_save), "cleared": len(to_clear)}
-        )
-    return response
-
-
-def response_submit(*, actor: User | None, response: Response, token: str = "") -> Response:
-    """Complete a response: answers to questions hidden by logic are discarded, required visible
-    questions must be answered, a place is taken in each matching quota cell (exactly once,
-    whatever the concurrency), and an invitation used in a confidential survey is marked
-    completed (``token``: the invitation's token or code, not stored on the response).
-    Submitting again changes nothing."""
-    _check_can_write(actor, response)
-    survey = response.survey
-    with transaction.atomic():
-        locked = Response.objects.select_for_update().get(pk=response.pk)
-        if locked.status == Response.Status.COMPLETE:
-            response.status, response.submitted_at = locked.status, locked.submitted_at
-            return response
-        _check_open(Survey.objects.get(pk=survey.pk))
-        structure = survey_structure(survey)
-        values = response_values(response, structure)
-        shown = visible_questions(structure, values)
-        hidden = [question.pk for question in structure.questions if question.variable not in shown]
-        discarded, _details = Answer.objects.filter(response=response, question_id__in=hidden).delete()
-        values = {variable: value for variable, value in values.items() if variable in shown}
-        missing = {
-            question.variable: str(_("This question needs an answer."))
-            for question in structure.questions
-            if question.required and question.variable in shown and question.variable not in values
-        }
-        if missing:
-            raise AnswersInvalid(missing)
-        if response.channel == Response.Channel.INVITATION and response.invitation_id is None:
-            invitation = _find_invitation(survey, token)
-            completed_at = timezone.now()
-            if survey.anonymity != Survey.Anonymity.IDENTIFIED:
-                # The day only, so the time cannot be matched with the response's.
-                completed_at = completed_at.replace(hour=0, minute=0, second=0, microsecond=0)
-            if not Invitation.objects.filter(pk=invitation.pk, completed_at__isnull=True).update(
-                completed_at=completed_at
-            ):
-                raise DomainError(_("This invitation has already been used to answer."), field="token", code="used")
-        elif response.invitation_id is not None and not Invitation.objects.filter(
-            pk=response.invitation_id, completed_at__isnull=True
-        ).update(completed_at=timezone.now()):
-            raise DomainError(_("This invitation has already been used to answer."), field="token", code="used")
-        closed = _take_quota_places(response, values)
-        now = timezone.now()
-        Response.objects.filter(pk=response.pk).update(status=Response.Status.COMPLETE, submitted_at=now)
-        response.status, response.submitted_at = Response.Status.COMPLETE, now
-        _respondent_audit(
-            response, actor, "surveys.response.submitted", {"discarded_hidden": discarded, "closed_survey": closed}
-        )
-    return response
-
-
-def _take_quota_places(response: Response, values: Mapping[str, Any]) -> bool:
-    """Take one place in every quota cell the answers fall in; refuse politely if one is full.
-    Returns whether the survey was closed because a closing quota became full."""
-    cells = []
-    quotas = list(Quota.objects.filter(survey_id=response.survey_id))
-    for quota in quotas:
-        if not all(variable in values for variable in quota.variables):
-            continue
-        cell = QuotaCell.objects.filter(quota=quota, key=cell_key(quota.variables, values)).first()
-        if cell is not None:
-            cells.append(cell)
-    for cell in sorted(cells, key=lambda cell: cell.pk):
-        # A conditional UPDATE: under concurrency the row lock makes the second request re-read
-        # ``filled`` and find no free place, so the last place is given exactly once.
-        if not QuotaCell.objects.filter(pk=cell.pk, filled__lt=F("target")).update(filled=F("filled") + 1):
-            raise DomainError(
-                _(
-                    "Thank you for your time. We already have all the answers we need from people in your "
-                    "group, so we cannot record this questionnaire."
-                ),
-                code="quota_full",
-            )
-    response.quota_cells.add(*cells)
-    closing = [quota for quota in quotas if quota.closes_survey]
-    if closing and any(not QuotaCell.objects.filter(quota=quota, filled__lt=F("target")).exists() for quota in closing):
-        return bool(
-            Survey.objects.filter(pk=response.survey_id, status=Survey.Status.FIELDWORK).update(
-                status=Survey.Status.CLOSED, updated_at=timezone.now()
-            )
-        )
-    return False
-
-
-def response_withdraw(*, actor: User, response: Response) -> None:
-    """In an identified survey, the respondent withdraws: the response and its answers are
-    deleted and any quota places it took are given back."""
-    if response.survey.anonymity != Survey.Anonymity.IDENTIFIED:
-        raise DomainError(_("Only answers given in an identified survey can be withdrawn."), code="not_identified")
-    _require(actor, "surveys.withdraw_response", response)
-    with transaction.atomic():
-        locked = Response.objects.select_for_update().filter(pk=response.pk).first()
-        if locked is None:
-            return
-        if locked.status == Response.Status.COMPLETE:
-            QuotaCell.objects.filter(responses=locked, filled__gt=0).update(filled=F("filled") - 1)
-        audit_log(
-            actor=actor,
-            action="surveys.response.withdrawn",
-            obj=response.survey,
-            data={"response": str(response.public_id)},
-        )
-        locked.delete()
-
-
 # --- XLSForm --------------------------------------------------------------------------------
 
 
@@ -1147,11 +794,11 @@ def survey_import_xlsform(*, actor: User, data: bytes, title: str = "") -> Surve
     by sheet and row) and then nothing is created."""
     from glas.surveys.xlsform import parse
 
-    _require(actor, "surveys.design_survey")
+    require(actor, "surveys.design_survey")
     plan = parse(data)
     with transaction.atomic():
         survey = Survey.objects.create(
-            owner=actor, title=_text(title or plan.title, field="title", cap=TITLE_CAP, required=True)
+            owner=actor, title=clean_field_text(title or plan.title, field="title", cap=TITLE_CAP, required=True)
         )
         count = 0
         for section_position, planned_section in enumerate(plan.sections, start=1):
