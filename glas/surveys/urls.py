@@ -1,6 +1,24 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 
 app_name = "surveys"
 
-# The pages are built on the services in glas/surveys/services.py by later work.
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = []
+
+# --- Design: researchers build questionnaires (views/design.py) --------------------------------
+urlpatterns += []
+
+
+# --- Respondents: public link, invitation, save and resume, review, withdraw (views/respond.py) --
+urlpatterns += []
+
+
+# --- Assisted, paper and phone entry; double entry (views/entry.py) ----------------------------
+urlpatterns += []
+
+
+# --- Fieldwork: invitations, letters, reminders, monitor (views/fieldwork.py) -------------------
+urlpatterns += []
+
+
+# --- Results: exports, codebook, public results (views/results.py) -----------------------------
+urlpatterns += []
