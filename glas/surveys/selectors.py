@@ -192,3 +192,18 @@ def _cell(answer: Answer | None, question: Question, part: str) -> Any:
         index = int(part) - 1
         return ranked[index] if index < len(ranked) else None
     return getattr(answer, question.storage) if question.storage else None
+
+
+# --- Design (views/design.py) ---------------------------------------------------------------
+
+
+def surveys_with_response_counts(*, status: str = "") -> QuerySet[Survey]:
+    """Surveys for the designer's list, newest first, with their complete and in-progress
+    response counts in the same query."""
+    from django.db.models import Count, Q
+
+    surveys = surveys_for_design().annotate(
+        complete_count=Count("responses", filter=Q(responses__status=Response.Status.COMPLETE)),
+        in_progress_count=Count("responses", filter=Q(responses__status=Response.Status.IN_PROGRESS)),
+    )
+    return surveys.filter(status=status) if status else surveys

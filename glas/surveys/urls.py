@@ -1,11 +1,48 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from glas.surveys.views import design
 
 app_name = "surveys"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 
 # --- Design: researchers build questionnaires (views/design.py) --------------------------------
-urlpatterns += []
+_survey = "design/<uuid:public_id>/"
+urlpatterns += [
+    path("design/", design.design_list, name="design_list"),
+    path("design/new/", design.design_create, name="design_create"),
+    path("design/import/", design.design_import, name="design_import"),
+    path(_survey, design.design_detail, name="design_detail"),
+    path(f"{_survey}settings/", design.design_settings, name="design_settings"),
+    path(f"{_survey}preview/", design.design_preview, name="design_preview"),
+    path(f"{_survey}xlsform/", design.design_export_xlsform, name="design_export_xlsform"),
+    path(f"{_survey}status/<slug:to>/", design.design_transition, name="design_transition"),
+    path(f"{_survey}copy/", design.design_copy_wave, name="design_copy_wave"),
+    path(f"{_survey}quotas/", design.design_quotas, name="design_quotas"),
+    path(f"{_survey}quotas/<int:quota_id>/targets/", design.design_quota_targets, name="design_quota_targets"),
+    path(f"{_survey}sections/add/", design.design_section_add, name="design_section_add"),
+    path(f"{_survey}sections/<int:section_id>/edit/", design.design_section_edit, name="design_section_edit"),
+    path(f"{_survey}sections/<int:section_id>/logic/", design.design_section_logic, name="design_section_logic"),
+    path(f"{_survey}sections/<int:section_id>/move/", design.design_section_move, name="design_section_move"),
+    path(f"{_survey}sections/<int:section_id>/delete/", design.design_section_delete, name="design_section_delete"),
+    path(
+        f"{_survey}sections/<int:section_id>/questions/new/",
+        design.design_question_add,
+        name="design_question_add",
+    ),
+    path(f"{_survey}questions/<int:question_id>/edit/", design.design_question_edit, name="design_question_edit"),
+    path(f"{_survey}questions/<int:question_id>/logic/", design.design_question_logic, name="design_question_logic"),
+    path(f"{_survey}questions/<int:question_id>/move/", design.design_question_move, name="design_question_move"),
+    path(f"{_survey}questions/<int:question_id>/delete/", design.design_question_delete, name="design_question_delete"),
+    path(f"{_survey}questions/<int:question_id>/choices/", design.design_choices, name="design_choices"),
+    path(f"{_survey}options/<slug:kind>/<int:choice_id>/edit/", design.design_choice_edit, name="design_choice_edit"),
+    path(f"{_survey}options/<slug:kind>/<int:choice_id>/move/", design.design_choice_move, name="design_choice_move"),
+    path(
+        f"{_survey}options/<slug:kind>/<int:choice_id>/delete/",
+        design.design_choice_delete,
+        name="design_choice_delete",
+    ),
+]
 
 
 # --- Respondents: public link, invitation, save and resume, review, withdraw (views/respond.py) --
