@@ -83,6 +83,11 @@ def _labels(structure: Structure) -> dict[str, dict[str, str]]:
     return {q.variable: {c.code: c.label for c in q.choices.all()} for q in structure.questions}
 
 
+def _posted(request: AuthedRequest) -> Any:
+    """The submitted data of a POST (even an empty one), None for a GET: forms are bound on POST."""
+    return request.POST if request.method == "POST" else None
+
+
 def _mark_ends(items: list[SectionView] | list[QuestionView]) -> None:
     if items:
         items[0].first, items[-1].last = True, True
@@ -197,7 +202,7 @@ def design_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def design_create(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, "surveys.design_survey")
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(actor=request.user, **form.cleaned_data)
@@ -214,7 +219,7 @@ def design_settings(request: AuthedRequest, public_id: Any) -> HttpResponse:
     survey = get_survey_for_design(request.user, public_id)
     frozen = survey.status != Survey.Status.DRAFT
     initial = {name: getattr(survey, name) for name in SurveyForm.base_fields}
-    form = SurveyForm(request.POST or None, initial=initial, frozen=frozen)
+    form = SurveyForm(_posted(request), initial=initial, frozen=frozen)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_update(actor=request.user, survey=survey, data=form.cleaned_data)
@@ -263,7 +268,7 @@ def design_transition(request: AuthedRequest, public_id: Any, to: str) -> HttpRe
 @login_required
 def design_copy_wave(request: AuthedRequest, public_id: Any) -> HttpResponse:
     survey = get_survey_for_design(request.user, public_id)
-    form = CopyWaveForm(request.POST or None, initial={"title": survey.title})
+    form = CopyWaveForm(_posted(request), initial={"title": survey.title})
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.survey_copy_as_wave(actor=request.user, survey=survey, title=form.cleaned_data["title"])
@@ -294,7 +299,7 @@ def design_section_add(request: AuthedRequest, public_id: Any) -> HttpResponse:
 def design_section_edit(request: AuthedRequest, public_id: Any, section_id: int) -> HttpResponse:
     survey = get_survey_for_design(request.user, public_id)
     section = _section(survey, section_id)
-    form = SectionForm(request.POST or None, initial={"title": section.title})
+    form = SectionForm(_posted(request), initial={"title": section.title})
     if request.method == "POST" and form.is_valid():
         try:
             services.section_update(actor=request.user, section=section, data=form.cleaned_data)
@@ -354,7 +359,7 @@ def _logic_page(
     known = frozenset(q.variable for q in structure.questions)
     initial, editable = logic_initial(target.logic)
     form = LogicForm(
-        request.POST or None, initial=initial, earlier=earlier, known=known, rows=logic_rows_needed(target.logic)
+        _posted(request), initial=initial, earlier=earlier, known=known, rows=logic_rows_needed(target.logic)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -417,7 +422,7 @@ def design_question_add(request: AuthedRequest, public_id: Any, section_id: int)
             status=400,
         )
     kind = type_form.cleaned_data["type"]
-    form = QuestionForm(request.POST or None, type=kind, adding=True)
+    form = QuestionForm(_posted(request), type=kind, adding=True)
     if request.method == "POST" and form.is_valid():
         try:
             question = services.question_add(actor=request.user, section=section, type=kind, **form.service_data())
@@ -445,7 +450,7 @@ def design_question_edit(request: AuthedRequest, public_id: Any, question_id: in
     question = _question(survey, question_id)
     frozen = survey.status != Survey.Status.DRAFT
     initial = {name: getattr(question, name) for name in services.QUESTION_FIELDS}
-    form = QuestionForm(request.POST or None, initial=initial, type=question.type, frozen=frozen)
+    form = QuestionForm(_posted(request), initial=initial, type=question.type, frozen=frozen)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(actor=request.user, question=question, data=form.service_data())
@@ -557,7 +562,7 @@ def design_choices(request: AuthedRequest, public_id: Any, question_id: int) -> 
     question = _question(survey, question_id)
     if question.type not in Question.CHOICE_TYPES:
         raise Http404
-    paste = ChoicesPasteForm(request.POST or None, matrix=question.type == Question.Type.MATRIX)
+    paste = ChoicesPasteForm(_posted(request), matrix=question.type == Question.Type.MATRIX)
     if request.method == "POST" and paste.is_valid():
         kind = paste.cleaned_data.get("kind") or "choice"
         try:
@@ -628,7 +633,7 @@ def design_quotas(request: AuthedRequest, public_id: Any) -> HttpResponse:
     survey = get_survey_for_design(request.user, public_id)
     structure = survey_structure(survey)
     closed = [q for q in structure.questions if q.type in Question.SINGLE_CODE_TYPES]
-    form = QuotaForm(request.POST or None, questions=closed)
+    form = QuotaForm(_posted(request), questions=closed)
     if request.method == "POST" and form.is_valid():
         try:
             services.quota_define(actor=request.user, survey=survey, **_quota_plan(form, structure))
@@ -728,7 +733,7 @@ def design_quota_targets(request: AuthedRequest, public_id: Any, quota_id: int) 
 @login_required
 def design_import(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, "surveys.design_survey")
-    form = XLSFormImportForm(request.POST or None, request.FILES or None)
+    form = XLSFormImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
