@@ -741,7 +741,7 @@ def design_import(request: AuthedRequest) -> HttpResponse:
             survey = services.survey_import_xlsform(actor=request.user, data=data, title=form.cleaned_data["title"])
         except XLSFormInvalid as error:
             form.add_error("file", error.message)
-            problems = [str(problem) for problem in error.problems]
+            problems = [str(problem) if problem.row else problem.message for problem in error.problems]
         except DomainError as error:
             _form_error(form, error)
         else:
