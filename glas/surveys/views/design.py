@@ -173,14 +173,12 @@ def _direction(request: AuthedRequest, position: int) -> int:
     return position - 1 if direction == "up" else position + 1
 
 
-def _refused(request: AuthedRequest, survey: Survey, error: DomainError, anchor: str) -> HttpResponse:
+def _refused(request: AuthedRequest, survey: Survey, error: DomainError) -> HttpResponse:
     """A refused editor action without a form of its own: the message, with status 400."""
     if request.htmx:
         response = render(request, "surveys/_design_refused.html", {"message": error.message}, status=400)
         return reswap(retarget(response, "#design-refusal"), "innerHTML")
-    messages.error(request, error.message)
-    response = redirect(_editor_url(survey, anchor))
-    return response
+    return render(request, "surveys/design_detail.html", {**_editor(survey), "refusal": error.message}, status=400)
 
 
 # --- Surveys --------------------------------------------------------------------------------
@@ -291,7 +289,7 @@ def design_section_add(request: AuthedRequest, public_id: Any) -> HttpResponse:
     try:
         section = services.section_add(actor=request.user, survey=survey)
     except DomainError as error:
-        return _refused(request, survey, error, "sections")
+        return _refused(request, survey, error)
     return _after_write(request, survey, part="sections", pk=section.pk, focus=f"section-{section.pk}-title")
 
 
@@ -323,7 +321,7 @@ def design_section_move(request: AuthedRequest, public_id: Any, section_id: int)
     try:
         services.section_move(actor=request.user, section=section, position=_direction(request, section.position))
     except DomainError as error:
-        return _refused(request, survey, error, f"section-{section.pk}-title")
+        return _refused(request, survey, error)
     return _after_write(request, survey, part="sections", pk=section.pk, focus=f"section-{section.pk}-title")
 
 
@@ -482,7 +480,7 @@ def design_question_move(request: AuthedRequest, public_id: Any, question_id: in
             return _after_write(request, survey, part="sections", pk=question.pk, focus=focus)
         services.question_move(actor=request.user, question=question, position=_direction(request, question.position))
     except DomainError as error:
-        return _refused(request, survey, error, focus)
+        return _refused(request, survey, error)
     return _after_write(request, survey, part="section", pk=question.section_id, focus=focus)
 
 
@@ -619,9 +617,6 @@ def design_choice_delete(request: AuthedRequest, public_id: Any, kind: str, choi
 def _choice_refused(
     request: AuthedRequest, survey: Survey, choice: Choice | MatrixRow, error: DomainError
 ) -> HttpResponse:
-    if not request.htmx:
-        messages.error(request, error.message)
-        return redirect(reverse("surveys:design_choices", args=[survey.public_id, choice.question_id]))
     return _choices_page(request, survey, choice.question, refusal=error.message)
 
 
