@@ -348,8 +348,12 @@ class LogicForm(forms.Form):
                 max_length=500,
                 help_text=_("For “is one of”, separate the codes with commas."),
             )
-            self.fields[f"min_{index}"] = forms.CharField(label=_("From"), required=False, max_length=30)
-            self.fields[f"max_{index}"] = forms.CharField(label=_("To"), required=False, max_length=30)
+            self.fields[f"min_{index}"] = forms.CharField(
+                label=_("From (for “is between”)"), required=False, max_length=30
+            )
+            self.fields[f"max_{index}"] = forms.CharField(
+                label=_("To (for “is between”)"), required=False, max_length=30
+            )
 
     def condition_rows(self) -> list[dict[str, Any]]:
         return [
