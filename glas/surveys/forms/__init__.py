@@ -1,0 +1,1 @@
+"""Forms of the survey pages, one module per area (``respond``, ``entry``, …)."""
