@@ -154,3 +154,27 @@ def test_the_double_entry_report_makes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         page = reader.get(f"/surveys/design/{survey.public_id}/double-entry/")
     assert len(page.context["report"].mismatches) == pairs
+
+
+@pytest.mark.parametrize("surveys", [1, 4])
+def test_the_entry_list_makes_a_bounded_number_of_queries(
+    surveys, advisor, researcher, client_for, kresna, django_assert_max_num_queries
+):
+    client = client_for(advisor)
+    for number in range(surveys):
+        survey = every_type_survey(researcher, title=f"Проучване {number}")
+        start_entry(client, survey, paper_ref=f"{number}")
+    with django_assert_max_num_queries(12):
+        page = client.get("/surveys/entry/")
+    assert len(page.context["unfinished"]) == surveys
+
+
+@pytest.mark.parametrize("surveys", [1, 4])
+def test_the_list_of_open_surveys_makes_a_bounded_number_of_queries(
+    surveys, researcher, client, kresna, django_assert_max_num_queries
+):
+    for number in range(surveys):
+        every_type_survey(researcher, anonymity="confidential", title=f"Проучване {number}")
+    with django_assert_max_num_queries(8):
+        page = client.get("/surveys/")
+    assert len(page.context["surveys"]) == surveys

@@ -213,3 +213,18 @@ def test_get_requests_change_nothing(survey, client):
     response = start(client, survey)
     client.get(f"/surveys/r/{response.public_id}/review/")
     assert Response.objects.get(pk=response.pk).status == Response.Status.IN_PROGRESS
+
+
+def test_a_refused_invitation_link_does_not_write_its_token_to_the_log(confidential, caplog):
+    import logging
+
+    token = "t" * 43
+    request_logger = logging.getLogger("django.request")
+    request_logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level("DEBUG", logger="django.request"):
+            page = Client().post(f"/surveys/{confidential.public_id}/i/{token}/")
+    finally:
+        request_logger.removeHandler(caplog.handler)
+    assert page.status_code == 400
+    assert token not in caplog.text

@@ -220,6 +220,8 @@ def respond_invitation(request: HttpRequest, public_id: Any, token: str) -> Http
     else:
         http = start_page(request, survey, token=token[:200])
     http["Referrer-Policy"] = "no-referrer"
+    # Django logs the path of every 4xx response; this path holds the token, so it is not logged.
+    http._has_been_logged = True  # type: ignore[attr-defined]
     return http
 
 
