@@ -281,3 +281,15 @@ def test_a_survey_that_is_not_open_yet_shows_when_it_opens(researcher, kresna, c
     page = client.get(f"/surveys/{survey.public_id}/")
     assert page.status_code == 400
     assert client.post(f"/surveys/{survey.public_id}/").status_code == 400
+
+
+def test_a_second_letter_code_on_the_same_computer_starts_its_own_response(researcher, kresna, client):
+    survey = every_type_survey(researcher, anonymity="confidential", title="Поверително")
+    first, _token = services.invitation_create(actor=researcher, survey=survey)
+    second, _token = services.invitation_create(actor=researcher, survey=survey)
+    one = client.post(f"/surveys/{survey.public_id}/", {"code": first.short_code})
+    again = client.post(f"/surveys/{survey.public_id}/", {"code": first.short_code})
+    other = client.post(f"/surveys/{survey.public_id}/", {"code": second.short_code})
+    assert again["Location"] == one["Location"]
+    assert other["Location"] != one["Location"]
+    assert Response.objects.filter(survey=survey).count() == 2

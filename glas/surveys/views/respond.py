@@ -29,7 +29,13 @@ from glas.core.exceptions import DomainError
 from glas.core.participation import OpenItem
 from glas.core.types import AuthedRequest
 from glas.surveys import access, logic, selectors, services
-from glas.surveys.forms.respond import LetterCodeForm, SectionAnswerForm, ShortCodeForm, initial_values
+from glas.surveys.forms.respond import (
+    LetterCodeForm,
+    SectionAnswerForm,
+    ShortCodeForm,
+    initial_values,
+    settlement_options,
+)
 from glas.surveys.models import OTHER_CODE, Question, Response, Section, Survey
 
 SESSION_RESPONSES = "surveys_responses"
@@ -158,7 +164,10 @@ def start_response(request: HttpRequest, survey: Survey, *, channel: str, token:
     in_progress = Response.objects.filter(
         survey=survey, public_id__in=session_ids(request), status=Response.Status.IN_PROGRESS
     ).first()
-    if in_progress is not None:
+    # Resume the response in progress in this browser; with a code, only the one started with
+    # that same code (two people of one household may share a computer).
+    stored_token = request.session.get(SESSION_TOKENS, {}).get(str(in_progress.public_id)) if in_progress else None
+    if in_progress is not None and (channel == Response.Channel.WEB or stored_token == token):
         return redirect(RESPONDENT.page, in_progress.public_id, 1)
     if channel == Response.Channel.WEB and str(survey.public_id) in answered_here(request):
         return problem(request, _("You have already answered this survey on this device. Thank you!"), survey=survey)
@@ -369,7 +378,7 @@ def review_rows(response: Response, structure: Any) -> list[tuple[Section, int, 
     values = selectors.response_values(response, structure)
     shown = selectors.visible_questions(structure, values)
     others = selectors.response_others(response)
-    settlements = dict(_settlement_names()) if structure.settlements else {}
+    settlements = dict(settlement_options()) if structure.settlements else {}
     rows = []
     for section in selectors.visible_sections(structure, shown):
         items = [
@@ -382,12 +391,6 @@ def review_rows(response: Response, structure: Any) -> list[tuple[Section, int, 
         ]
         rows.append((section, structure.sections.index(section) + 1, items))
     return rows
-
-
-def _settlement_names() -> list[tuple[str, str]]:
-    from glas.surveys.forms.respond import settlement_options
-
-    return settlement_options()
 
 
 def display_answer(question: Question, value: Any, other_text: str, settlements: dict[str, str]) -> list[str]:
