@@ -149,6 +149,10 @@ def test_the_logic_of_a_later_page_carries_the_answers_it_depends_on(client, res
     data = json.loads(re.search(r'data-logic="([^"]*)"', page.content.decode()).group(1).replace("&quot;", '"'))
     assert data["answers"] == {"voted": "yes"}
     assert data["questions"] == {"why": {"op": "equals", "var": "voted", "value": "yes"}}
+    client.post(page_url(response, 1), {"voted": "no"})
+    later = client.get(page_url(response, 2)).content.decode()
+    assert 'name="why"' not in later  # hidden by an answer on an earlier page: not sent at all
+    assert 'name="when"' in later
 
 
 def test_randomised_choices_keep_their_order_for_one_response(client, survey):

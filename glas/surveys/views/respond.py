@@ -237,8 +237,21 @@ def respond_invitation(request: HttpRequest, public_id: Any, token: str) -> Http
 # --- Answering, shared with entry -------------------------------------------------------------
 
 
-def _depends_on(question: Question, variables: set[str]) -> bool:
-    return bool(logic.referenced_variables(question.logic) & variables)
+def _page_questions(
+    structure: Any, pages: list[Section], shown: set[str], *, all_sections: bool
+) -> tuple[list[Question], set[str]]:
+    """The questions sent with ``pages``, and the variables of every question on them: those
+    shown by the saved answers, plus those whose logic depends on this page (every one, for
+    paper entry)."""
+    page_ids = {page.pk for page in pages}
+    on_page = {question.variable for question in structure.questions if question.section_id in page_ids}
+    questions = [
+        question
+        for question in structure.questions
+        if question.section_id in page_ids
+        and (all_sections or question.variable in shown or logic.referenced_variables(question.logic) & on_page)
+    ]
+    return questions, on_page
 
 
 def answer_page(
@@ -262,14 +275,7 @@ def answer_page(
     if not all_sections and section not in visible:
         return redirect_after(response, structure, visible, number, route)
     pages = structure.sections if all_sections else [section]
-    page_ids = {page.pk for page in pages}
-    on_page = {question.variable for question in structure.questions if question.section_id in page_ids}
-    questions = [
-        question
-        for question in structure.questions
-        if question.section_id in page_ids
-        and (all_sections or question.variable in shown or _depends_on(question, on_page))
-    ]
+    questions, on_page = _page_questions(structure, pages, shown, all_sections=all_sections)
     others = selectors.response_others(response)
     form = SectionAnswerForm(
         request.POST if request.method == "POST" else None,
