@@ -189,6 +189,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Surveys by public link: starts and submissions per client address (hashed) per 10 minutes.
+SURVEYS_PUBLIC_RATE_LIMIT = env_int("SURVEYS_PUBLIC_RATE_LIMIT", 30)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Glas"
 # RFC 6238 §5.2: accept the code of the previous or next 30-second step too, so a code typed

@@ -54,3 +54,25 @@ def get_response_for_respondent(user: Any, public_id: Any, *, session_ids: list[
     elif str(response.public_id) not in (session_ids or []):
         raise Http404
     return response
+
+
+# --- Respondent and entry pages (views/respond.py, views/entry.py) --------------------------
+
+
+def get_survey_for_answering(public_id: Any) -> Survey:
+    """A survey whose respondent pages may be opened: in fieldwork, or closed or archived (so a
+    late visitor gets a polite "closed" page instead of a 404). Drafts do not exist for them."""
+    return get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), public_id=_uuid(public_id))
+
+
+def get_response_for_interviewer(user: Any, public_id: Any) -> Response:
+    """An entered response, for the person who entered it or a researcher running fieldwork."""
+    response = get_response_for_entry(user, public_id)
+    if response.interviewer_id != user.pk and not user.has_perm("surveys.run_fieldwork", response.survey):
+        raise Http404
+    return response
+
+
+def get_survey_for_double_entry(user: Any, public_id: Any) -> Survey:
+    require_perm(user, "surveys.run_fieldwork")
+    return get_object_or_404(Survey, public_id=_uuid(public_id))

@@ -6,3 +6,9 @@ class SurveysConfig(AppConfig):
     name = "glas.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from glas.core.participation import register_provider
+        from glas.surveys.views.respond import open_now
+
+        register_provider("surveys", open_now)

@@ -207,3 +207,96 @@ def surveys_with_response_counts(*, status: str = "") -> QuerySet[Survey]:
         in_progress_count=Count("responses", filter=Q(responses__status=Response.Status.IN_PROGRESS)),
     )
     return surveys.filter(status=status) if status else surveys
+
+
+# --- Respondents and entry (views/respond.py, views/entry.py) -------------------------------
+
+
+def open_surveys() -> QuerySet[Survey]:
+    """Surveys in fieldwork today (the dates are checked in the database)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (
+        Survey.objects.filter(status=Survey.Status.FIELDWORK)
+        .exclude(fieldwork_start__gt=today)
+        .exclude(fieldwork_end__lt=today)
+        .order_by("fieldwork_end", "-created_at", "-id")
+    )
+
+
+def response_others(response: Response) -> dict[int, str]:
+    """Question id → "please specify" text of the stored answers of ``response``."""
+    return dict(
+        Answer.objects.filter(response=response).exclude(other_text="").values_list("question_id", "other_text")
+    )
+
+
+def visible_sections(structure: Structure, shown: set[str]) -> list[Section]:
+    """The sections with at least one question shown (``shown`` from ``visible_questions``)."""
+    with_shown = {question.section_id for question in structure.questions if question.variable in shown}
+    return [section for section in structure.sections if section.pk in with_shown]
+
+
+def surveys_for_entry(user: Any) -> QuerySet[Survey]:
+    """Surveys in fieldwork, with the number of responses ``user`` has entered in each."""
+    from django.db.models import Count, Q
+
+    return Survey.objects.filter(status=Survey.Status.FIELDWORK).annotate(
+        my_entries=Count(
+            "responses",
+            filter=Q(responses__interviewer=user, responses__channel__in=Response.ENTERED_CHANNELS),
+        )
+    )
+
+
+def unfinished_entries(user: Any, limit: int = 50) -> list[Response]:
+    """Entries ``user`` started and has not finished, newest first."""
+    return list(
+        Response.objects.filter(
+            interviewer=user, status=Response.Status.IN_PROGRESS, channel__in=Response.ENTERED_CHANNELS
+        )
+        .select_related("survey")
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class DoubleEntryReport:
+    """Questionnaires keyed twice whose values differ, and those keyed only once."""
+
+    mismatches: list[tuple[str, list[tuple[str, Any, Any]]]]  # (paper ref, [(column, round 1, round 2)])
+    matched: list[str]
+    single: list[tuple[str, int]]  # (paper ref, the round it was keyed in)
+
+
+def double_entry_mismatches(survey: Survey) -> DoubleEntryReport:
+    """For each questionnaire number keyed in both rounds, the export columns whose values
+    differ; in a fixed number of queries, whatever the number of questionnaires."""
+    structure = survey_structure(survey)
+    columns = export_columns(structure)
+    keyed = Response.objects.filter(survey=survey, channel__in=Response.ENTERED_CHANNELS).exclude(paper_ref="")
+    responses = list(keyed.only("id", "paper_ref", "entry_round").order_by("paper_ref", "entry_round"))
+    answers: dict[int, dict[int, Answer]] = {}
+    for answer in Answer.objects.filter(response__in=keyed.values("id")):
+        answers.setdefault(answer.response_id, {})[answer.question_id] = answer
+    by_ref: dict[str, dict[int, Response]] = {}
+    for response in responses:
+        by_ref.setdefault(response.paper_ref, {})[response.entry_round] = response
+    report = DoubleEntryReport(mismatches=[], matched=[], single=[])
+    for ref, rounds in sorted(by_ref.items()):
+        if set(rounds) != {1, 2}:
+            report.single.append((ref, next(iter(rounds))))
+            continue
+        first, second = answers.get(rounds[1].pk, {}), answers.get(rounds[2].pk, {})
+        differences = []
+        for name, question, part in columns:
+            one = _cell(first.get(question.pk), question, part)
+            two = _cell(second.get(question.pk), question, part)
+            if one != two:
+                differences.append((name, one, two))
+        if differences:
+            report.mismatches.append((ref, differences))
+        else:
+            report.matched.append(ref)
+    return report
