@@ -351,12 +351,19 @@ class QuotaCell(models.Model):
 
 
 class Invitation(models.Model):
-    """An invitation to one sampled person. The link token is stored only as a SHA-256 hash;
-    the short code is typed from a printed letter. In confidential mode no response refers to
-    its invitation: submitting with the token only sets ``completed_at``."""
+    """An invitation to one sampled person. The short code is typed from a printed letter.
+    In confidential mode no response refers to its invitation: submitting with the token only
+    sets ``completed_at``.
+
+    The link token is not stored: it is derived from the random ``token_nonce`` with an HMAC
+    keyed by ``SECRET_KEY`` (``services.invitation_token``), so a reminder sent later can carry
+    the same link, while a copy of the database alone reveals no token. Lookups go by
+    ``token_hash`` (SHA-256 of the token). Invitations made before the nonce existed have an
+    empty one: their token cannot be derived again, so they get no reminder e-mail."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(_("token (hash)"), max_length=64, unique=True)
+    token_nonce = models.CharField(_("token nonce"), max_length=64, blank=True, editable=False)
     short_code = models.CharField(_("short code"), max_length=12)
     email = models.EmailField(_("e-mail"), blank=True)
     person = models.ForeignKey(

@@ -1,0 +1,1 @@
+"""Survey forms, one module per audience (design, respond, entry, fieldwork, results)."""
