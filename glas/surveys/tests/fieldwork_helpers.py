@@ -41,3 +41,36 @@ def verified_residents(make_user: Any, advisor: User, counts: dict[str, int], *,
             )
             people.append(user)
     return people
+
+
+SETTLEMENTS = ("kresna", "slivnitsa", "vlahi", "oshtava")
+CHANNELS = ("web", "invitation", "assisted", "paper", "phone")
+
+
+def synthetic_responses(survey: Survey, count: int, *, now: dt.datetime, start: int = 0) -> None:
+    """``count`` responses made straight in the database (bulk), spread over ten days, channels
+    and settlements: three in four complete (5 to 24 minutes), the rest unfinished."""
+    from glas.surveys.models import Answer, Question, Response
+
+    place = Question.objects.filter(survey=survey, type=Question.Type.SETTLEMENT).first()
+    responses = []
+    for index in range(start, start + count):
+        started = now - dt.timedelta(days=index % 10, minutes=index % 50)
+        complete = index % 4 != 0
+        responses.append(
+            Response(
+                survey=survey,
+                channel=CHANNELS[index % len(CHANNELS)],
+                status=Response.Status.COMPLETE if complete else Response.Status.IN_PROGRESS,
+                started_at=started,
+                submitted_at=started + dt.timedelta(minutes=5 + index % 20) if complete else None,
+            )
+        )
+    Response.objects.bulk_create(responses, batch_size=1000)
+    if place is not None:
+        answers = [
+            Answer(response=response, question=place, text=SETTLEMENTS[number % len(SETTLEMENTS)])
+            for number, response in enumerate(responses, start=start)
+            if response.status == Response.Status.COMPLETE
+        ]
+        Answer.objects.bulk_create(answers, batch_size=1000)
