@@ -76,7 +76,8 @@ def letters_html(survey: Survey, invitations: QuerySet[Invitation]) -> str:
     context = {
         "survey": survey,
         "letters": letters,
-        "landing": landing_link(survey),
+        # Typed by hand from paper: without "https://", which browsers add themselves.
+        "landing": landing_link(survey).split("://", 1)[-1],
         "municipality": current_municipality_or_none(),
     }
     return render_to_string("surveys/letters/invitation_letters.html", context)

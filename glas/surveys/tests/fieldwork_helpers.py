@@ -69,7 +69,7 @@ def synthetic_responses(survey: Survey, count: int, *, now: dt.datetime, start: 
     Response.objects.bulk_create(responses, batch_size=1000)
     if place is not None:
         answers = [
-            Answer(response=response, question=place, text=SETTLEMENTS[number % len(SETTLEMENTS)])
+            Answer(response=response, question=place, text=SETTLEMENTS[number // 2 % len(SETTLEMENTS)])
             for number, response in enumerate(responses, start=start)
             if response.status == Response.Status.COMPLETE
         ]
