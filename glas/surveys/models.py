@@ -387,7 +387,14 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["survey", "id"]
-        constraints = [models.UniqueConstraint(fields=["survey", "short_code"], name="invitation_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "short_code"], name="invitation_code_unique"),
+            # Nobody is invited twice to one survey, whichever way the invitation was made.
+            models.UniqueConstraint(
+                fields=["survey", "person"], condition=Q(person__isnull=False), name="invitation_person_once"
+            ),
+            models.UniqueConstraint(fields=["survey", "email"], condition=~Q(email=""), name="invitation_email_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.pk}"

@@ -90,22 +90,27 @@ def invitation_create(
         raise DomainError(_("An anonymous survey is answered by public link, not by invitation."), code="anonymous")
     nonce = new_token_nonce()
     token = derive_token(nonce)
-    with transaction.atomic():
-        for _attempt in range(5):
-            code = new_short_code()
-            if not Invitation.objects.filter(survey=survey, short_code=code).exists():
-                break
-        invitation = Invitation.objects.create(
-            survey=survey,
-            token_hash=token_hash(token),
-            token_nonce=nonce,
-            short_code=code,
-            email=email.strip().lower(),
-            person=person,
-            settlement=settlement,
-            stratum=stratum.strip()[:100],
-        )
-        audit_log(actor=actor, action="surveys.invitation.created", obj=survey, data={"invitation": invitation.pk})
+    try:
+        with transaction.atomic():
+            for _attempt in range(5):
+                code = new_short_code()
+                if not Invitation.objects.filter(survey=survey, short_code=code).exists():
+                    break
+            invitation = Invitation.objects.create(
+                survey=survey,
+                token_hash=token_hash(token),
+                token_nonce=nonce,
+                short_code=code,
+                email=email.strip().lower(),
+                person=person,
+                settlement=settlement,
+                stratum=stratum.strip()[:100],
+            )
+            audit_log(actor=actor, action="surveys.invitation.created", obj=survey, data={"invitation": invitation.pk})
+    except IntegrityError:
+        raise DomainError(
+            _("This person is already invited to this survey."), field="email", code="already_invited"
+        ) from None
     return invitation, token
 
 

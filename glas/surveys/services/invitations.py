@@ -27,7 +27,8 @@ import csv
 import io
 import random
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -101,6 +102,19 @@ def _check_can_invite(actor: User, survey: Survey) -> None:
         raise DomainError(_("An anonymous survey is answered by public link, not by invitation."), code="anonymous")
     if survey.status not in (Survey.Status.DRAFT, Survey.Status.FIELDWORK):
         raise DomainError(_("The fieldwork of this survey is over."), code="closed")
+
+
+@contextmanager
+def _invited_once() -> Iterator[None]:
+    """Invitations added at the same moment by someone else may take the same person, address
+    or code (the database refuses the second): ask to try again rather than fail."""
+    try:
+        yield
+    except IntegrityError:
+        raise DomainError(
+            _("Invitations were being added at the same time; nothing was saved. Please try again."),
+            code="conflict",
+        ) from None
 
 
 def _create_invitations(survey: Survey, specs: Iterable[dict[str, Any]]) -> int:
@@ -287,7 +301,7 @@ def invitations_import_csv(*, actor: User, survey: Survey, data: bytes) -> Impor
     if len(data) > MAX_CSV_BYTES:
         raise ImportRefused([_("The file is larger than 2 MB; split it into smaller files.")])
     specs, skipped = _parse_csv(_decode(data), survey)
-    with transaction.atomic():
+    with _invited_once(), transaction.atomic():
         created = _create_invitations(survey, specs)
         audit_log(
             actor=actor,
@@ -375,7 +389,7 @@ def invitations_draw_sample(
         {"email": email, "person_id": pk, "settlement_id": settlement_id, "stratum": ""}
         for pk, email, settlement_id, _slug in drawn
     ]
-    with transaction.atomic():
+    with _invited_once(), transaction.atomic():
         created = _create_invitations(survey, specs)
         audit_log(
             actor=actor,

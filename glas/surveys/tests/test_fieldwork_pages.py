@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -36,6 +37,18 @@ FORBIDDEN = [
 @pytest.fixture
 def confidential(researcher, civic_survey):
     return make_confidential(researcher, civic_survey)
+
+
+@pytest.fixture
+def client_for(client_for):
+    """Signed-in clients that read the pages in English (the texts asserted are English)."""
+
+    def factory(user):
+        client = client_for(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return factory
 
 
 def url(name, survey, **query):
@@ -257,6 +270,16 @@ def test_the_monitor_shows_settlements_from_the_settlement_question_and_quota_ce
     survey = services.survey_transition(actor=researcher, survey=civic_survey, to="fieldwork")
     synthetic_responses(survey, 40, now=timezone.now())
     page = client_for(researcher).get(url("fieldwork_monitor", survey)).content.decode()
-    for name in ("Кресна", "Сливница", "Влахи", "Ощава"):
+    for name in ("Kresna", "Slivnitsa", "Vlahi", "Oshtava"):
         assert f'<th scope="row">{name}</th>' in page
     assert "sex=f" in page and 'max="50"' in page
+
+
+def test_an_anonymous_survey_explains_that_it_takes_no_invitations(client_for, researcher, in_fieldwork):
+    client = client_for(researcher)
+    page = client.get(url("fieldwork_invitations", in_fieldwork)).content.decode()
+    assert "This survey is anonymous" in page
+    upload = SimpleUploadedFile("list.csv", b"email\na@example.org\n")
+    response = client.post(url("fieldwork_upload", in_fieldwork), {"file": upload})
+    assert response.status_code == 400 and "answered by public link" in response.content.decode()
+    assert not Invitation.objects.exists()

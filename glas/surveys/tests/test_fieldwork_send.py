@@ -76,10 +76,11 @@ def test_reminders_go_only_to_people_invited_who_have_not_answered(
     send(researcher, confidential, "invitation", django_capture_on_commit_callbacks)
     services.invitation_create(actor=researcher, survey=confidential, email="new@example.org")  # not invited yet
     Invitation.objects.filter(pk=done.pk).update(completed_at=done.created_at)
+    invitation_subject = mail.outbox[0].subject
     mail.outbox.clear()
     assert send(researcher, confidential, "reminder", django_capture_on_commit_callbacks) == 1
     assert [message.to for message in mail.outbox] == [["waiting@example.org"]]
-    assert "Reminder" in mail.outbox[0].subject
+    assert mail.outbox[0].subject != invitation_subject and confidential.title in mail.outbox[0].subject
     assert send(researcher, confidential, "reminder", django_capture_on_commit_callbacks) == 0
     assert len(mail.outbox) == 1
     assert Invitation.objects.get(pk=waiting.pk).reminded_at is not None

@@ -60,3 +60,18 @@ def test_a_derived_token_opens_the_questionnaire_once_and_is_refused_once_used(r
         services.response_start(actor=None, survey=confidential, channel="invitation", token=token)
     assert error.value.code == "used"
     assert "already been used" in error.value.message
+
+
+def test_the_same_address_cannot_be_invited_twice_to_one_survey(researcher, confidential):
+    services.invitation_create(actor=researcher, survey=confidential, email="a@example.org")
+    with pytest.raises(DomainError) as error:
+        services.invitation_create(actor=researcher, survey=confidential, email=" A@example.org ")
+    assert error.value.code == "already_invited"
+    assert Invitation.objects.filter(survey=confidential).count() == 1
+
+
+def test_the_same_person_cannot_be_invited_twice_to_one_survey(researcher, confidential, citizen):
+    services.invitation_create(actor=researcher, survey=confidential, person=citizen)
+    with pytest.raises(DomainError) as error:
+        services.invitation_create(actor=researcher, survey=confidential, person=citizen)
+    assert error.value.code == "already_invited"
