@@ -60,7 +60,7 @@ class LettersForm(CleanTextMixin, forms.Form):
         max_value=1_000_000,
         required=False,
         initial=0,
-        help_text=_("At most 2,000 letters go in one PDF; print larger samples in parts."),
+        help_text=_("At most 500 letters go in one PDF; print larger samples in parts."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

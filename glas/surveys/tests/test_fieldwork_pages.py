@@ -283,3 +283,22 @@ def test_an_anonymous_survey_explains_that_it_takes_no_invitations(client_for, r
     response = client.post(url("fieldwork_upload", in_fieldwork), {"file": upload})
     assert response.status_code == 400 and "answered by public link" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_markup_in_an_imported_list_is_shown_as_text(client_for, researcher, confidential):
+    services.invitations_import_csv(
+        actor=researcher, survey=confidential, data=b'email,stratum\nx@example.org,"<script>alert(1)</script>"\n'
+    )
+    page = client_for(researcher).get(url("fieldwork_invitations", confidential)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_letters_are_printed_in_parts_of_at_most_the_cap(researcher, confidential, monkeypatch):
+    from glas.surveys import letters
+
+    monkeypatch.setattr(letters, "LETTERS_CAP", 3)
+    for _index in range(5):
+        services.invitation_create(actor=researcher, survey=confidential)
+    assert len(letters.letter_invitations(confidential)) == 3
+    assert len(letters.letter_invitations(confidential, first=3)) == 2
