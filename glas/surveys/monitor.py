@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -197,7 +198,10 @@ def fieldwork_monitor(survey: Survey, *, now: dt.datetime | None = None) -> Moni
             .values_list("text", "count")
         )
         names = {
-            settlement.slug: settlement.display_name for settlement in Settlement.objects.filter(slug__in=list(counts))
+            settlement.slug: settlement.display_name
+            for settlement in Settlement.objects.filter(
+                municipality__code=settings.GLAS_MUNICIPALITY, slug__in=list(counts)
+            )
         }
         ordered = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
         by_settlement = chart("settlement", [(names.get(slug, slug), count, None) for slug, count in ordered])
