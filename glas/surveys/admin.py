@@ -91,7 +91,7 @@ class QuotaAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["pk", "survey", "settlement", "stratum", "sent_at", "reminded_at", "completed_at"]
     list_filter = ["survey"]
-    exclude = ["token_hash", "short_code", "email", "person"]
+    exclude = ["token_hash", "token_nonce", "short_code", "email", "person"]
     list_select_related = ["survey", "settlement"]
 
 

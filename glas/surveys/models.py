@@ -351,12 +351,19 @@ class QuotaCell(models.Model):
 
 
 class Invitation(models.Model):
-    """An invitation to one sampled person. The link token is stored only as a SHA-256 hash;
-    the short code is typed from a printed letter. In confidential mode no response refers to
-    its invitation: submitting with the token only sets ``completed_at``."""
+    """An invitation to one sampled person. The short code is typed from a printed letter.
+    In confidential mode no response refers to its invitation: submitting with the token only
+    sets ``completed_at``.
+
+    The link token is not stored: it is derived from the random ``token_nonce`` with an HMAC
+    keyed by ``SECRET_KEY`` (``services.invitation_token``), so a reminder sent later can carry
+    the same link, while a copy of the database alone reveals no token. Lookups go by
+    ``token_hash`` (SHA-256 of the token). Invitations made before the nonce existed have an
+    empty one: their token cannot be derived again, so they get no reminder e-mail."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(_("token (hash)"), max_length=64, unique=True)
+    token_nonce = models.CharField(_("token nonce"), max_length=64, blank=True, editable=False)
     short_code = models.CharField(_("short code"), max_length=12)
     email = models.EmailField(_("e-mail"), blank=True)
     person = models.ForeignKey(
@@ -380,7 +387,14 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["survey", "id"]
-        constraints = [models.UniqueConstraint(fields=["survey", "short_code"], name="invitation_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "short_code"], name="invitation_code_unique"),
+            # Nobody is invited twice to one survey, whichever way the invitation was made.
+            models.UniqueConstraint(
+                fields=["survey", "person"], condition=Q(person__isnull=False), name="invitation_person_once"
+            ),
+            models.UniqueConstraint(fields=["survey", "email"], condition=~Q(email=""), name="invitation_email_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.pk}"

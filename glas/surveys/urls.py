@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from glas.surveys.views import design, entry, respond
+from glas.surveys.views import design, entry, fieldwork, respond
 
 app_name = "surveys"
 
@@ -70,7 +70,16 @@ urlpatterns += [
 
 
 # --- Fieldwork: invitations, letters, reminders, monitor (views/fieldwork.py) -------------------
-urlpatterns += []
+
+
+urlpatterns += [
+    path("design/<uuid:public_id>/invitations/", fieldwork.fieldwork_invitations, name="fieldwork_invitations"),
+    path("design/<uuid:public_id>/invitations/upload/", fieldwork.fieldwork_upload, name="fieldwork_upload"),
+    path("design/<uuid:public_id>/invitations/sample/", fieldwork.fieldwork_sample, name="fieldwork_sample"),
+    path("design/<uuid:public_id>/invitations/send/", fieldwork.fieldwork_send, name="fieldwork_send"),
+    path("design/<uuid:public_id>/invitations/letters.pdf", fieldwork.fieldwork_letters, name="fieldwork_letters"),
+    path("design/<uuid:public_id>/monitor/", fieldwork.fieldwork_monitor, name="fieldwork_monitor"),
+]
 
 
 # --- Results: exports, codebook, public results (views/results.py) -----------------------------

@@ -35,11 +35,20 @@ from glas.surveys.services.design import (
 )
 from glas.surveys.services.fieldwork import (
     invitation_create,
+    invitation_token,
     response_save_answers,
     response_start,
     response_submit,
     response_withdraw,
     token_hash,
+)
+
+# --- Fieldwork: invitation tokens derived again, samples, sending, letters ---
+from glas.surveys.services.invitations import (
+    ImportReport,
+    invitations_draw_sample,
+    invitations_import_csv,
+    invitations_send,
 )
 
 __all__ = [
@@ -79,4 +88,13 @@ __all__ = [
     "survey_transition",
     "survey_update",
     "token_hash",
+]
+
+# --- Fieldwork: invitation tokens derived again, samples, sending, letters ---
+__all__ += [
+    "ImportReport",
+    "invitation_token",
+    "invitations_draw_sample",
+    "invitations_import_csv",
+    "invitations_send",
 ]

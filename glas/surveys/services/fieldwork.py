@@ -6,6 +6,7 @@ the person nor the response.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from glas.core.audit import audit_log
@@ -39,10 +41,37 @@ from glas.surveys.services.common import AnswersInvalid, cell_key, clean_field_t
 # --- Invitations ----------------------------------------------------------------------------
 
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+SHORT_CODE_LENGTH = 8
+# The HMAC's purpose string: a token derived for invitations is good for nothing else.
+TOKEN_SALT = "glas.surveys.invitation-token"  # noqa: S105 (a purpose, not a secret)
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token_nonce() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def derive_token(nonce: str) -> str:
+    """The link token of an invitation with this nonce: HMAC-SHA-256 keyed by ``SECRET_KEY``
+    (``salted_hmac`` with the dedicated salt), base64url without padding (43 characters).
+    Changing ``SECRET_KEY`` changes every derived token, so links already sent stop working."""
+    digest = salted_hmac(TOKEN_SALT, nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _index in range(SHORT_CODE_LENGTH))
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The invitation's link token, derived again (for reminders and letters). Raises
+    ``DomainError`` for an invitation made before tokens could be derived again."""
+    if not invitation.token_nonce:
+        raise DomainError(_("The link of this invitation cannot be made again."), code="no_nonce")
+    return derive_token(invitation.token_nonce)
 
 
 def invitation_create(
@@ -54,26 +83,34 @@ def invitation_create(
     settlement: Settlement | None = None,
     stratum: str = "",
 ) -> tuple[Invitation, str]:
-    """One invitation; returns it with its link token, which is stored only as a hash."""
+    """One invitation; returns it with its link token (derived from a random nonce, stored only
+    as a hash; ``invitation_token`` derives it again)."""
     require(actor, "surveys.run_fieldwork", survey)
     if survey.anonymity == Survey.Anonymity.ANONYMOUS:
         raise DomainError(_("An anonymous survey is answered by public link, not by invitation."), code="anonymous")
-    token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        for _attempt in range(5):
-            code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _index in range(8))
-            if not Invitation.objects.filter(survey=survey, short_code=code).exists():
-                break
-        invitation = Invitation.objects.create(
-            survey=survey,
-            token_hash=token_hash(token),
-            short_code=code,
-            email=email.strip().lower(),
-            person=person,
-            settlement=settlement,
-            stratum=stratum.strip()[:100],
-        )
-        audit_log(actor=actor, action="surveys.invitation.created", obj=survey, data={"invitation": invitation.pk})
+    nonce = new_token_nonce()
+    token = derive_token(nonce)
+    try:
+        with transaction.atomic():
+            for _attempt in range(5):
+                code = new_short_code()
+                if not Invitation.objects.filter(survey=survey, short_code=code).exists():
+                    break
+            invitation = Invitation.objects.create(
+                survey=survey,
+                token_hash=token_hash(token),
+                token_nonce=nonce,
+                short_code=code,
+                email=email.strip().lower(),
+                person=person,
+                settlement=settlement,
+                stratum=stratum.strip()[:100],
+            )
+            audit_log(actor=actor, action="surveys.invitation.created", obj=survey, data={"invitation": invitation.pk})
+    except IntegrityError:
+        raise DomainError(
+            _("This person is already invited to this survey."), field="email", code="already_invited"
+        ) from None
     return invitation, token
 
 
