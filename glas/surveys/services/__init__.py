@@ -42,6 +42,9 @@ from glas.surveys.services.fieldwork import (
     token_hash,
 )
 
+# Results: publishing and export audit (services/results.py)
+from glas.surveys.services.results import survey_export_log, survey_results_publish
+
 __all__ = [
     "LIKERT_LABELS",
     "QUESTION_FIELDS",
@@ -79,4 +82,7 @@ __all__ = [
     "survey_transition",
     "survey_update",
     "token_hash",
+    # Results (services/results.py)
+    "survey_export_log",
+    "survey_results_publish",
 ]
