@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import math
 import tempfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -379,12 +380,14 @@ def write_sav(survey: Survey, structure: Structure, path: Path) -> None:
     """An SPSS system file with variable labels (the question's wording, shortened to fit),
     value labels (choice and scale codes), measure levels and formats. Coded numeric
     variables mark questions hidden by display logic with the user-missing value -1."""
+    import numpy as np
     import pandas as pd
     import pyreadstat
 
     variables = export_variables(structure)
     names = _spss_names(variables)
-    columns: list[list[Any]] = [[] for _variable in variables]
+    # Numbers go into compact arrays of doubles (8 bytes a value), text into lists.
+    columns: list[Any] = [array("d") if variable.kind == "numeric" else [] for variable in variables]
     question_of = [variable.question_variable for variable in variables]
     for record in response_records(structure):
         values = record_values(record, survey)
@@ -393,7 +396,10 @@ def write_sav(survey: Survey, structure: Structure, path: Path) -> None:
             columns[index].append(_sav_value(values[index], variable, hidden))
     frame = pd.DataFrame(
         {
-            name: pd.Series(column, dtype="float64" if variable.kind == "numeric" else object)
+            name: pd.Series(
+                np.frombuffer(column, dtype="float64") if variable.kind == "numeric" else column,
+                dtype=None if variable.kind == "numeric" else object,
+            )
             for name, variable, column in zip(names, variables, columns, strict=True)
         }
     )
