@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from glas.surveys.models import Survey
-from glas.surveys.results import result_table_as_dict, survey_results
+from glas.surveys.results import cached_survey_results, result_table_as_dict
 from glas.surveys.selectors import survey_structure
 
 router = Router(tags=["surveys"])
@@ -149,7 +149,7 @@ def survey_questionnaire(request: HttpRequest, public_id: uuid.UUID) -> dict[str
 @router.get("/{public_id}/results", response=ResultsOut, summary="Published results: frequencies and summaries")
 def survey_results_api(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     survey = _public_survey(public_id, results=True)
-    data = result_table_as_dict(survey_results(survey))
+    data = result_table_as_dict(cached_survey_results(survey))
     note = (
         "Unweighted counts of complete responses. Public-link respondents choose themselves, so the figures "
         "are not representative of all residents."

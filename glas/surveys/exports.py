@@ -47,6 +47,8 @@ CONTENT_TYPES = {
     "sav": "application/x-spss-sav",
     "json": "application/json",
 }
+# Rough bytes per cell, measured with bench/survey_export.py (for the sizes shown before download).
+BYTES_PER_CELL = {"csv": 6, "xlsx": 3, "sav": 10, "json": 20}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_ASKED = -1  # SPSS user-missing code of coded variables hidden by display logic
 SPSS_LABEL_BYTES = 255  # SPSS variable labels: at most 256 bytes
@@ -72,6 +74,10 @@ class Variable:
     logic: str = ""  # when the question is shown, in words
     question_variable: str = ""  # the question this column belongs to ("" for metadata)
     decimals: int = 0
+
+    @property
+    def measure_label(self) -> str:
+        return {"nominal": _("nominal"), "ordinal": _("ordinal"), "scale": _("scale")}.get(self.measure, self.measure)
 
 
 def truncate_bytes(text: str, limit: int) -> str:
@@ -507,6 +513,12 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+
+
+def estimated_sizes(responses: int, variables: int) -> dict[str, int]:
+    """About how many bytes each format takes, to show before downloading."""
+    cells = responses * variables
+    return {fmt: 2048 + cells * size for fmt, size in BYTES_PER_CELL.items()}
 
 
 def file_name(survey: Survey, fmt: str) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -196,6 +197,21 @@ def survey_results(
     table = ResultTable(survey=survey, base=base)
     for question in questions:
         table.items.extend(_items(question, base, codes, numbers, lists, settlements))
+    return table
+
+
+CACHE_SECONDS = 600
+
+
+def cached_survey_results(survey: Survey) -> ResultTable:
+    """``survey_results`` kept in the cache for the public page and the API, under a key that
+    changes whenever the survey is edited or a response is completed or withdrawn."""
+    complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE).count()
+    key = f"surveys:results:{survey.pk}:{survey.updated_at.timestamp()}:{complete}"
+    table = cache.get(key)
+    if table is None:
+        table = survey_results(survey)
+        cache.set(key, table, CACHE_SECONDS)
     return table
 
 

@@ -15,7 +15,7 @@ from glas.core.types import AuthedRequest
 from glas.surveys import exports, services
 from glas.surveys.access import get_survey_for_results, get_survey_with_public_results
 from glas.surveys.models import Response, Survey
-from glas.surveys.results import survey_results
+from glas.surveys.results import cached_survey_results
 from glas.surveys.selectors import survey_structure
 
 
@@ -25,10 +25,13 @@ def _attachment(response: HttpResponse | StreamingHttpResponse, survey: Survey, 
 
 
 def _exports_page(request: AuthedRequest, survey: Survey, *, error: str = "") -> HttpResponse:
+    complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE).count()
+    variables = len(exports.export_variables(survey_structure(survey)))
     context = {
         "survey": survey,
-        "complete": Response.objects.filter(survey=survey, status=Response.Status.COMPLETE).count(),
-        "variables": len(exports.export_variables(survey_structure(survey))),
+        "complete": complete,
+        "variables": variables,
+        "sizes": exports.estimated_sizes(complete, variables),
         "error": error,
     }
     return render(request, "surveys/results_exports.html", context, status=400 if error else 200)
@@ -96,5 +99,5 @@ def results_publish(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_GET
 def results_public(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = get_survey_with_public_results(public_id)
-    table = survey_results(survey)
+    table = cached_survey_results(survey)
     return render(request, "surveys/results_public.html", {"survey": survey, "table": table})
