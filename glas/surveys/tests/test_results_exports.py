@@ -289,3 +289,29 @@ def test_the_exports_page_shows_the_formats_in_bounded_queries(
     for fmt in ["csv", "xlsx", "sav", "json"]:
         assert reverse("surveys:results_export", args=[rich.public_id, fmt]) in page
     assert reverse("surveys:results_codebook_pdf", args=[rich.public_id]) in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "json"])
+def test_a_survey_without_responses_exports_its_variables_and_no_rows(client_for, researcher, kresna, tmp_path, fmt):
+    survey = build_rich_survey(researcher)
+    content = export(client_for(researcher), survey, fmt)
+
+    if fmt == "csv":
+        assert content.decode("utf-8-sig").splitlines()[1:] == []
+    elif fmt == "json":
+        assert json.loads(content)["responses"] == []
+    elif fmt == "xlsx":
+        assert load_workbook(io.BytesIO(content)).worksheets[0].max_row == 1
+    else:
+        frame, meta = read_sav(content, tmp_path)
+        assert len(frame) == 0 and "topics_roads" in meta.column_names
+
+
+def test_a_question_nobody_answered_is_still_a_variable_in_the_spss_file(client_for, researcher, kresna, tmp_path):
+    survey = build_rich_survey(researcher)
+    submit(survey, {"voted": "no"})
+    frame, meta = read_sav(export(client_for(researcher), survey, "sav"), tmp_path)
+
+    assert len(frame) == 1
+    assert meta.column_names_to_labels["moved"] == "Кога се преместихте тук?"
+    assert frame.iloc[0]["topics_roads"] != frame.iloc[0]["topics_roads"], "system-missing (NaN) when not answered"
