@@ -44,7 +44,7 @@ from glas.surveys import exports, services  # noqa: E402
 from glas.surveys.models import Answer, Response, Survey  # noqa: E402
 from glas.surveys.selectors import survey_structure  # noqa: E402
 
-TITLE = "bench: export of 20,000 responses"
+TITLE = "bench: export of 20,000 responses (with display logic)"
 BATCH = 1000
 
 
@@ -70,13 +70,16 @@ def build_survey() -> Survey:
         services.question_add(actor=researcher, section=section, variable=variable, text=text, type=type, **data)
 
     five = [(str(i), f"Отговор {i}") for i in range(1, 6)]
+    for index in range(1, 4):
+        q(f"yesno{index}", "yes_no")
     for index in range(1, 9):
-        q(f"single{index}", "single", choices=five, allow_other=index == 1)
+        # Some questions are asked only after a "yes": the export then works out, per response,
+        # which questions display logic hid (SPSS code -1, "not asked").
+        shown_if = {"op": "equals", "var": f"yesno{index}", "value": "yes"} if index <= 3 else None
+        q(f"single{index}", "single", choices=five, allow_other=index == 1, logic=shown_if)
     q("dropdown1", "dropdown", choices=[(str(i), f"Избор {i}") for i in range(1, 13)])
     for index in range(1, 5):
         q(f"likert{index}", "likert", scale_points=5)
-    for index in range(1, 4):
-        q(f"yesno{index}", "yes_no")
     for index in range(1, 4):
         q(f"multi{index}", "multiple", choices=[(f"c{i}", f"Тема {i}") for i in range(1, 6)])
     rows = [(f"r{i}", f"Ред {i}") for i in range(1, 5)]

@@ -117,7 +117,7 @@ def _measure(question: Question) -> str:
     return "nominal"
 
 
-def logic_in_words(condition: Any, labels: dict[str, str] | None = None) -> str:
+def logic_in_words(condition: Any) -> str:
     """A display-logic condition as a sentence fragment ("voted = yes and age ≥ 18")."""
     if not condition:
         return ""

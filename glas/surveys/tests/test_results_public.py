@@ -175,6 +175,16 @@ def test_publishing_a_draft_through_the_page_is_refused_with_a_message(client_fo
     assert not Survey.objects.get(pk=draft.pk).results_published
 
 
+@pytest.mark.parametrize("value", ["", "yes", "2", "1; DROP TABLE", "\u202e1"])
+def test_a_publish_request_with_a_bad_value_changes_nothing(client_for, researcher, rich, value):
+    url = reverse("surveys:results_publish", args=[rich.public_id])
+    response = client_for(researcher).post(url, {"published": value})
+
+    assert response.status_code == 400
+    assert "Choose whether to publish the results or withdraw them." in response.content.decode()
+    assert not Survey.objects.get(pk=rich.pk).results_published
+
+
 def test_publishing_needs_a_post(client_for, researcher, rich):
     response = client_for(researcher).get(reverse("surveys:results_publish", args=[rich.public_id]))
     assert response.status_code == 405

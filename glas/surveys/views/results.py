@@ -87,7 +87,10 @@ def results_codebook_pdf(request: AuthedRequest, public_id: str) -> HttpResponse
 @require_POST
 def results_publish(request: AuthedRequest, public_id: str) -> HttpResponse:
     survey = get_survey_for_results(request.user, public_id)
-    published = request.POST.get("published") == "1"
+    choice = request.POST.get("published")
+    if choice not in ("0", "1"):
+        return _exports_page(request, survey, error=_("Choose whether to publish the results or withdraw them."))
+    published = choice == "1"
     try:
         services.survey_results_publish(actor=request.user, survey=survey, published=published)
     except DomainError as error:
