@@ -208,21 +208,26 @@ def export_variables(structure: Structure) -> list[Variable]:
         settlements = dict(
             Settlement.objects.filter(slug__in=structure.settlements).values_list("slug", "name").order_by("name")
         )
+    section_logic = {section.pk: logic_in_words(section.logic) for section in structure.sections}
     columns = export_columns(structure)
     variables = _meta_variables({name for name, _question, _part in columns})
     for name, question, part in columns:
-        variables.append(_question_variable(name, question, part, settlements))
+        conditions = [section_logic.get(question.section_id, ""), logic_in_words(question.logic)]
+        shown_when = _(" and ").join(condition for condition in conditions if condition)
+        variables.append(_question_variable(name, question, part, settlements, shown_when))
     return variables
 
 
-def _question_variable(name: str, question: Question, part: str, settlements: dict[str, str]) -> Variable:
+def _question_variable(
+    name: str, question: Question, part: str, settlements: dict[str, str], shown_when: str
+) -> Variable:
     wording = question.text
     type_label = str(question.get_type_display())
     common: dict[str, Any] = {
         "wording": wording,
         "type": question.type,
         "type_label": type_label,
-        "logic": logic_in_words(question.logic),
+        "logic": shown_when,
         "question_variable": question.variable,
     }
     if part == OTHER_CODE and question.allow_other:

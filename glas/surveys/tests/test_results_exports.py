@@ -315,3 +315,23 @@ def test_a_question_nobody_answered_is_still_a_variable_in_the_spss_file(client_
     assert len(frame) == 1
     assert meta.column_names_to_labels["moved"] == "Кога се преместихте тук?"
     assert frame.iloc[0]["topics_roads"] != frame.iloc[0]["topics_roads"], "system-missing (NaN) when not answered"
+
+
+def test_the_codebook_says_when_a_section_hides_its_questions(client_for, researcher, kresna):
+    survey = services.survey_create(actor=researcher, title="Раздели")
+    services.question_add(actor=researcher, section=survey.sections.get(), variable="voted", text="?", type="yes_no")
+    later = services.section_add(
+        actor=researcher, survey=survey, title="Защо не", logic_json={"op": "equals", "var": "voted", "value": "no"}
+    )
+    services.question_add(
+        actor=researcher,
+        section=later,
+        variable="why",
+        text="Защо?",
+        type="multiple",
+        choices=[("1", "Нямах време"), ("2", "Друго")],
+        logic={"op": "answered", "var": "voted"},
+    )
+    page = client_for(researcher).get(reverse("surveys:results_codebook", args=[survey.public_id])).content.decode()
+
+    assert "Shown when voted = no and voted is answered." in page
