@@ -400,7 +400,7 @@ def write_sav(survey: Survey, structure: Structure, path: Path) -> None:
     # Numbers go into compact arrays of doubles (8 bytes a value), text into lists.
     columns: list[Any] = [array("d") if variable.kind == "numeric" else [] for variable in variables]
     question_of = [variable.question_variable for variable in variables]
-    for record in response_records(structure):
+    for record in response_records(structure, with_hidden=True):
         values = record_values(record, survey)
         for index, variable in enumerate(variables):
             hidden = bool(question_of[index]) and question_of[index] in record.hidden

@@ -178,13 +178,15 @@ class ResponseRecord:
 
 
 def response_records(
-    structure: Structure, *, complete_only: bool = True, chunk_size: int = RESPONSE_CHUNK
+    structure: Structure, *, complete_only: bool = True, chunk_size: int = RESPONSE_CHUNK, with_hidden: bool = False
 ) -> Iterator[ResponseRecord]:
     """The survey's responses, ``chunk_size`` at a time (two queries per chunk: the responses
-    by primary-key range, then their answers), so memory stays bounded whatever the size."""
+    by primary-key range, then their answers), so memory stays bounded whatever the size.
+    ``with_hidden`` works out, per response, which questions display logic hid (else
+    ``hidden`` stays empty)."""
     columns = export_columns(structure)
     nodes = structure.nodes()
-    has_logic = any(node.logic for node in nodes)
+    has_logic = with_hidden and any(node.logic for node in nodes)
     responses = Response.objects.filter(survey=structure.survey)
     if complete_only:
         responses = responses.filter(status=Response.Status.COMPLETE)
