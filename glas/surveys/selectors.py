@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
@@ -160,6 +160,18 @@ def export_columns(structure: Structure) -> list[tuple[str, Question, str]]:
 RESPONSE_CHUNK = 1000
 
 
+class AnswerRow(NamedTuple):
+    """The stored columns of an ``Answer``, read without building model instances."""
+
+    response_id: int
+    question_id: int
+    text: str
+    number: Any
+    date: Any
+    codes: Any
+    other_text: str
+
+
 @dataclass(frozen=True)
 class ResponseRecord:
     """One response as exports read it: its metadata and one value per export column.
@@ -198,8 +210,12 @@ def response_records(
         if not chunk:
             return
         last = chunk[-1].pk
-        answers: dict[int, dict[int, Answer]] = {}
-        for answer in Answer.objects.filter(response_id__in=[response.pk for response in chunk]):
+        answers: dict[int, dict[int, AnswerRow]] = {}
+        rows = Answer.objects.filter(response_id__in=[response.pk for response in chunk]).values_list(
+            *AnswerRow._fields
+        )
+        for row in rows:
+            answer = AnswerRow(*row)
             answers.setdefault(answer.response_id, {})[answer.question_id] = answer
         for response in chunk:
             number += 1
@@ -239,7 +255,7 @@ def response_table(survey: Survey, *, complete_only: bool = True) -> tuple[list[
     return [name for name, _question, _part in columns], rows()
 
 
-def _cell(answer: Answer | None, question: Question, part: str) -> Any:
+def _cell(answer: AnswerRow | None, question: Question, part: str) -> Any:
     if answer is None:
         return None
     if part == OTHER_CODE and question.allow_other:
