@@ -242,3 +242,12 @@ def test_frequency_items_are_the_shapes_the_weighting_engine_will_fill(rich):
     table = survey_results(rich)
     assert table.weighted is False and table.base == 3
     assert all(isinstance(item, Frequency | NumericSummary) for item in table.items)
+
+
+def test_a_draft_flagged_as_published_is_still_not_shown(client, researcher, kresna):
+    draft = services.survey_create(actor=researcher, title="Чернова")
+    Survey.objects.filter(pk=draft.pk).update(results_published=True)
+
+    assert client.get(reverse("surveys:results_public", args=[draft.public_id])).status_code == 404
+    assert client.get(f"/api/v1/surveys/{draft.public_id}/results").status_code == 404
+    assert str(draft.public_id) not in client.get("/api/v1/surveys/").content.decode()
