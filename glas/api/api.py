@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 
 from glas.api.auth import AUTHENTICATED
 from glas.core.api import router as core_router
+from glas.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Glas API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", core_router)
+api.add_router("/surveys/", surveys_router)
 
 
 class MeOut(Schema):

@@ -76,3 +76,16 @@ def get_response_for_interviewer(user: Any, public_id: Any) -> Response:
 def get_survey_for_double_entry(user: Any, public_id: Any) -> Survey:
     require_perm(user, "surveys.run_fieldwork")
     return get_object_or_404(Survey, public_id=_uuid(public_id))
+
+
+def get_survey_for_results(user: Any, public_id: Any) -> Survey:
+    """A survey whose data a researcher or administrator may export (any status)."""
+    require_perm(user, "surveys.view_results")
+    return get_object_or_404(Survey, public_id=_uuid(public_id))
+
+
+def get_survey_with_public_results(public_id: Any) -> Survey:
+    """A survey whose results are published (never a draft); 404 otherwise."""
+    return get_object_or_404(
+        Survey.objects.exclude(status=Survey.Status.DRAFT), public_id=_uuid(public_id), results_published=True
+    )

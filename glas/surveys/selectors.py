@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
@@ -157,28 +157,105 @@ def export_columns(structure: Structure) -> list[tuple[str, Question, str]]:
     return columns
 
 
+RESPONSE_CHUNK = 1000
+
+
+class AnswerRow(NamedTuple):
+    """The stored columns of an ``Answer``, read without building model instances."""
+
+    response_id: int
+    question_id: int
+    text: str
+    number: Any
+    date: Any
+    codes: Any
+    other_text: str
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """One response as exports read it: its metadata and one value per export column.
+
+    ``number`` counts responses 1, 2, … in the order they were started (never the database id);
+    ``hidden`` names the questions that display logic hid from this respondent (their values
+    are missing because they were not asked, not because they were skipped)."""
+
+    number: int
+    channel: str
+    status: str
+    submitted_at: Any
+    entry_round: int
+    values: list[Any]
+    hidden: frozenset[str]
+
+
+def response_records(
+    structure: Structure, *, complete_only: bool = True, chunk_size: int = RESPONSE_CHUNK, with_hidden: bool = False
+) -> Iterator[ResponseRecord]:
+    """The survey's responses, ``chunk_size`` at a time (two queries per chunk: the responses
+    by primary-key range, then their answers), so memory stays bounded whatever the size.
+    ``with_hidden`` works out, per response, which questions display logic hid (else
+    ``hidden`` stays empty)."""
+    columns = export_columns(structure)
+    nodes = structure.nodes()
+    has_logic = with_hidden and any(node.logic for node in nodes)
+    responses = Response.objects.filter(survey=structure.survey)
+    if complete_only:
+        responses = responses.filter(status=Response.Status.COMPLETE)
+    responses = responses.only("id", "channel", "status", "submitted_at", "entry_round").order_by("pk")
+    by_id = structure.by_id
+    number, last = 0, 0
+    while True:
+        chunk = list(responses.filter(pk__gt=last)[:chunk_size])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        answers: dict[int, dict[int, AnswerRow]] = {}
+        rows = Answer.objects.filter(response_id__in=[response.pk for response in chunk]).values_list(
+            *AnswerRow._fields
+        )
+        for row in rows:
+            answer = AnswerRow(*row)
+            answers.setdefault(answer.response_id, {})[answer.question_id] = answer
+        for response in chunk:
+            number += 1
+            mine = answers.get(response.pk, {})
+            hidden: frozenset[str] = frozenset()
+            if has_logic:
+                values = {
+                    by_id[qid].variable: getattr(answer, by_id[qid].storage)
+                    for qid, answer in mine.items()
+                    if qid in by_id and by_id[qid].storage
+                }
+                shown = logic.visible_variables(nodes, values)
+                hidden = frozenset(q.variable for q in structure.questions if q.variable not in shown)
+            yield ResponseRecord(
+                number=number,
+                channel=response.channel,
+                status=response.status,
+                submitted_at=response.submitted_at,
+                entry_round=response.entry_round,
+                values=[_cell(mine.get(question.pk), question, part) for _name, question, part in columns],
+                hidden=hidden,
+            )
+
+
 def response_table(survey: Survey, *, complete_only: bool = True) -> tuple[list[str], Iterator[list[Any]]]:
     """Column names and an iterator of rows, one per response: what exports and the analysis
     read. Multiple choice gives 0/1 per code (missing when the question was not answered);
-    matrix one column per row; ranking the code at each rank."""
+    matrix one column per row; ranking the code at each rank. Rows are read in chunks (see
+    ``response_records``), in the order the responses were started."""
     structure = survey_structure(survey)
     columns = export_columns(structure)
-    responses = Response.objects.filter(survey=survey).order_by("submitted_at", "id")
-    if complete_only:
-        responses = responses.filter(status=Response.Status.COMPLETE)
 
     def rows() -> Iterator[list[Any]]:
-        answers: dict[int, dict[int, Answer]] = {}
-        for answer in Answer.objects.filter(response__in=responses).order_by("response_id").iterator(chunk_size=2000):
-            answers.setdefault(answer.response_id, {})[answer.question_id] = answer
-        for response in responses.only("id", "public_id", "channel", "submitted_at").iterator(chunk_size=2000):
-            mine = answers.get(response.pk, {})
-            yield [_cell(mine.get(question.pk), question, part) for _name, question, part in columns]
+        for record in response_records(structure, complete_only=complete_only):
+            yield record.values
 
     return [name for name, _question, _part in columns], rows()
 
 
-def _cell(answer: Answer | None, question: Question, part: str) -> Any:
+def _cell(answer: AnswerRow | None, question: Question, part: str) -> Any:
     if answer is None:
         return None
     if part == OTHER_CODE and question.allow_other:

@@ -51,6 +51,9 @@ from glas.surveys.services.invitations import (
     invitations_send,
 )
 
+# Results: publishing and export audit (services/results.py)
+from glas.surveys.services.results import survey_export_log, survey_results_publish
+
 __all__ = [
     "LIKERT_LABELS",
     "QUESTION_FIELDS",
@@ -88,6 +91,9 @@ __all__ = [
     "survey_transition",
     "survey_update",
     "token_hash",
+    # Results (services/results.py)
+    "survey_export_log",
+    "survey_results_publish",
 ]
 
 # --- Fieldwork: invitation tokens derived again, samples, sending, letters ---
