@@ -6,3 +6,9 @@ class SurveysConfig(AppConfig):
     name = "glas.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from glas.core.demo import register_seeder
+        from glas.surveys.demo import seed_surveys
+
+        register_seeder("surveys.demo", seed_surveys)
