@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -501,8 +502,6 @@ def _persona(key: str) -> User:
 
 def seed_surveys(say: Callable[[str], Any], *, responses: int = RESPONSES) -> None:
     """Create the two demo surveys unless they are there already (matched by title)."""
-    import time
-
     researcher, advisor = _persona("researcher"), _persona("advisor")
     if Survey.objects.filter(is_demo=True, title=TITLE).exists():
         say(f"Survey “{TITLE}” is already there")
@@ -618,8 +617,8 @@ def _baseline(researcher: User, advisor: User, responses: int) -> Survey:
         response.started_at, response.submitted_at = started_at, submitted_at
     Response.objects.bulk_update([row[0] for row in entered], ["started_at", "submitted_at"], batch_size=500)
 
-    # The fieldwork dates are set only now: responses are taken only within them, and the
-    # demo is seeded after October 2026.
+    # The fieldwork dates are set only now: the services take responses only between them, and
+    # October 2026 has passed when the demo is seeded.
     services.survey_update(
         actor=researcher, survey=survey, data={"fieldwork_start": FIELDWORK_START, "fieldwork_end": FIELDWORK_END}
     )
