@@ -12,3 +12,7 @@ class SurveysConfig(AppConfig):
         from glas.surveys.views.respond import open_now
 
         register_provider("surveys", open_now)
+        from glas.core.demo import register_seeder
+        from glas.surveys.demo import seed_surveys
+
+        register_seeder("surveys.demo", seed_surveys)
