@@ -1,0 +1,250 @@
+"""Sampling designs and their linearised (Taylor series) variance, with R's semantics.
+
+A :class:`Design` is what R's ``svydesign(ids=~psu, strata=~stratum, weights=~w, fpc=~N)``
+builds for a one-stage (or "ultimate cluster") analysis:
+
+* **weights** – sampling weights; when absent they come from ``fpc`` given as population
+  counts (``N_h / n_h``, R's ``weights.survey_fpc``), otherwise every row weighs 1;
+* **strata** – one stratum when absent;
+* **clusters** (``ids``) – the first-stage sampling units (PSUs); every row is its own PSU when
+  absent. Clusters must be nested in strata (R's ``check.strata``) unless ``nest`` is set, in
+  which case the same cluster id in two strata names two clusters;
+* **fpc** – a per-row column (or a constant): all values ``> 1`` are population counts of PSUs
+  in the stratum, all ``<= 1`` sampling fractions (R's ``as.fpc``; a mixture, or every value
+  exactly 1, is an error as in R). It must be constant within a stratum.
+
+The variance of an estimator with influence values ``u_i`` (estimator − truth ≈ Σ u_i) is the
+stratified between-PSU variance of PSU totals (R's ``svyrecvar``/``onestrat`` with
+``survey.ultimate.cluster``):
+
+    V = Σ_h (1 − f_h) · n_h / (n_h − 1) · Σ_{j in h} (U_hj − Ū_h)²,
+
+where ``U_hj`` is the total of ``u`` over PSU ``j`` of stratum ``h``, ``n_h`` the number of PSUs
+the stratum has in the design and ``f_h = n_h / N_h``. A stratum sampled completely
+(``f_h`` < 1e-7) contributes nothing. Rows outside a domain or with a missing value keep their
+PSU and stratum with influence 0, which is what R does when it pads a subset's PSU totals with
+zeros up to the design's ``n_h``. A stratum with a single PSU has no variance estimate: R stops
+with ``survey.lonely.psu = "fail"`` (its default) and so does :func:`make_design`.
+
+Calibration (post-stratification, raking, linear calibration) adds *residualisers* to the
+design (see ``calibration.py``): before the variance, the influence values are replaced by their
+residuals from the calibration model, in the order the calibrations were applied, exactly as
+R's ``svyrecvar`` does with ``design$postStrata``.
+
+Only the first sampling stage is used. R adds a second-stage term when ``fpc`` is given for
+the later stages of a multistage design (``dclus2``); that term is not computed here (with
+``fpc`` ignored beyond the first stage, as R's ``survey.ultimate.cluster = TRUE``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from .errors import AnalysisError
+from .table import FloatArray, IntArray, Table, group_sum
+
+SELF_REPRESENTING = 1e-7  # R's onestrat: a stratum with (N - n)/N below this has no variance
+
+
+class Residualiser(Protocol):
+    """One calibration step as seen by the variance: influence values in, residuals out."""
+
+    def residualise(self, influence: FloatArray) -> FloatArray: ...
+
+
+@dataclass(frozen=True)
+class Design:
+    """A sampling design over the rows of a table (see the module docstring)."""
+
+    weights: FloatArray
+    psu: IntArray  # row -> PSU number 0..n_psu-1
+    psu_stratum: IntArray  # PSU -> stratum number 0..n_strata-1
+    stratum_scale: FloatArray  # (1 - f_h) n_h / (n_h - 1); 0 for a completely sampled stratum
+    stratum_labels: tuple[str, ...]
+    calibrations: tuple[Residualiser, ...] = field(default=())
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.weights)
+
+    @property
+    def n_psu(self) -> int:
+        return len(self.psu_stratum)
+
+    @property
+    def n_strata(self) -> int:
+        return len(self.stratum_scale)
+
+    @property
+    def degrees_of_freedom(self) -> int:
+        """Number of PSUs minus number of strata (R's ``degf``)."""
+        return self.n_psu - self.n_strata
+
+    @property
+    def is_calibrated(self) -> bool:
+        return bool(self.calibrations)
+
+    def reweighted(self, weights: FloatArray, calibration: Residualiser | None = None) -> Design:
+        """The same design with new weights and, for a calibration, one more residualiser."""
+        steps = self.calibrations if calibration is None else (*self.calibrations, calibration)
+        return dataclasses.replace(self, weights=weights, calibrations=steps)
+
+    def residualise(self, influence: FloatArray) -> FloatArray:
+        for step in self.calibrations:
+            influence = step.residualise(influence)
+        return influence
+
+    def psu_totals(self, influence: FloatArray) -> FloatArray:
+        """Totals per PSU of the (calibration-residualised) influence values."""
+        return group_sum(self.psu, self.residualise(influence), self.n_psu)
+
+    def covariance_of_totals(self, totals: FloatArray) -> FloatArray:
+        """Covariance matrix from PSU totals, one column per statistic (n_psu × k)."""
+        totals = totals.reshape(self.n_psu, -1)
+        counts = np.bincount(self.psu_stratum, minlength=self.n_strata).astype(np.float64)
+        means = (
+            np.stack([group_sum(self.psu_stratum, column, self.n_strata) for column in totals.T], axis=1)
+            / counts[:, None]
+        )
+        centred = totals - means[self.psu_stratum]
+        scaled = centred * self.stratum_scale[self.psu_stratum][:, None]
+        return np.asarray(centred.T @ scaled)
+
+    def variance(self, influence: FloatArray) -> float:
+        return float(self.covariance_of_totals(self.psu_totals(influence))[0, 0])
+
+    def covariance(self, influences: list[FloatArray]) -> FloatArray:
+        totals = np.stack([self.psu_totals(influence) for influence in influences], axis=1)
+        return self.covariance_of_totals(totals)
+
+
+def _codes(table: Table, name: object, what: str) -> tuple[IntArray, tuple[str, ...]]:
+    factor = table.factor(name)
+    if factor.missing.any():
+        raise AnalysisError(
+            _("The %(what)s column “%(name)s” is empty in %(count)d rows; every row needs a %(what)s.")
+            % {"what": what, "name": name, "count": int(factor.missing.sum())}
+        )
+    return factor.codes, factor.levels
+
+
+def make_design(
+    table: Table,
+    *,
+    ids: str | None = None,
+    strata: str | None = None,
+    weights: str | None = None,
+    fpc: str | float | None = None,
+    nest: bool = False,
+) -> Design:
+    """R's ``svydesign(ids, strata, weights, fpc, nest)`` for one stage (see the module docstring)."""
+    n = table.n_rows
+    if n == 0:
+        raise AnalysisError(_("The data has no rows."))
+    if strata is None:
+        stratum = np.zeros(n, dtype=np.int64)
+        stratum_labels: tuple[str, ...] = ("",)
+    else:
+        stratum, stratum_labels = _codes(table, strata, _("stratum"))
+        present = np.bincount(stratum, minlength=len(stratum_labels))
+        if (present == 0).any():  # only possible for data built from arrays with unused levels
+            raise AnalysisError(_("A stratum has no rows."))
+    n_strata = len(stratum_labels)
+
+    if ids is None:
+        psu = np.arange(n, dtype=np.int64)
+        psu_stratum = stratum.copy()
+    else:
+        cluster, _labels = _codes(table, ids, _("cluster"))
+        key = cluster * n_strata + stratum
+        unique_keys, psu = np.unique(key, return_inverse=True)
+        psu = psu.astype(np.int64)
+        psu_stratum = (unique_keys % n_strata).astype(np.int64)
+        if not nest and len(np.unique(unique_keys // n_strata)) != len(unique_keys):
+            raise AnalysisError(
+                _(
+                    "Clusters are not nested in strata: the same cluster id appears in several strata. "
+                    "Give each cluster its own id, or set “nest” to true."
+                )
+            )
+    n_h = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
+
+    population: FloatArray | None = None
+    if fpc is not None:
+        population = _population_sizes(table, fpc, stratum, n_h, stratum_labels)
+
+    if weights is not None:
+        w = table.numeric(weights)
+        if np.isnan(w).any():
+            raise AnalysisError(_("The weight column “%(name)s” has missing values.") % {"name": weights})
+        if (w <= 0).any() or not np.isfinite(w).all():
+            raise AnalysisError(_("Weights must be positive numbers (column “%(name)s”).") % {"name": weights})
+        w = w.copy()
+    elif population is not None:
+        if not np.isfinite(population).all():
+            raise AnalysisError(_("Weights cannot be computed from a zero sampling fraction; give weights."))
+        w = (population / n_h)[stratum]
+    else:
+        w = np.ones(n, dtype=np.float64)
+
+    if population is None:
+        keep = np.ones(n_strata)
+    else:
+        keep = np.where(np.isinf(population), 1.0, (population - n_h) / population)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(n_h > 1, keep * n_h / (n_h - 1), keep)
+    scale = np.where(keep < SELF_REPRESENTING, 0.0, scale)
+    lonely = (n_h == 1) & (scale > 0)
+    if lonely.any():
+        label = stratum_labels[int(np.flatnonzero(lonely)[0])]
+        raise AnalysisError(
+            _(
+                "Stratum “%(stratum)s” has only one cluster (PSU), so its variance cannot be estimated. "
+                "Merge it with a similar stratum."
+            )
+            % {"stratum": label}
+        )
+    return Design(
+        weights=w,
+        psu=psu,
+        psu_stratum=psu_stratum,
+        stratum_scale=scale.astype(np.float64),
+        stratum_labels=stratum_labels,
+    )
+
+
+def _population_sizes(
+    table: Table, fpc: str | float, stratum: IntArray, n_h: FloatArray, labels: tuple[str, ...]
+) -> FloatArray:
+    """Population PSU counts per stratum from an fpc column or constant (R's ``as.fpc``)."""
+    if isinstance(fpc, str):
+        values = table.numeric(fpc)
+    elif isinstance(fpc, int | float) and not isinstance(fpc, bool):
+        values = np.full(len(stratum), float(fpc))
+    else:
+        raise AnalysisError(_("“fpc” must be a column name or a number."))
+    if np.isnan(values).any() or (values < 0).any():
+        raise AnalysisError(_("The fpc has missing or negative values."))
+    n_strata = len(n_h)
+    first = np.full(n_strata, math.nan)
+    first[stratum[::-1]] = values[::-1]  # the first row's value in each stratum
+    if not np.array_equal(first[stratum], values):
+        raise AnalysisError(_("The fpc must be the same for every row of a stratum."))
+    counts = bool((values > 1).any())
+    if counts != bool((values >= 1).all()):
+        raise AnalysisError(_("The fpc must be all population counts (> 1) or all sampling fractions (≤ 1)."))
+    with np.errstate(divide="ignore"):
+        population = first if counts else n_h / first
+    if (population < n_h).any():
+        label = labels[int(np.flatnonzero(population < n_h)[0])]
+        raise AnalysisError(
+            _("The fpc of stratum “%(stratum)s” is smaller than the number of clusters sampled in it.")
+            % {"stratum": label}
+        )
+    return population
