@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from .design import Design
 from .errors import AnalysisError
-from .table import FloatArray, IntArray, Table, group_sum, level_label
+from .table import FloatArray, IntArray, Table, dense_codes, group_sum, level_label
 
 BACKFIT_SWEEPS = 10  # R's svyrecvar iterates the raking projections ten times
 
@@ -127,7 +127,7 @@ def _cells(table: Table, names: list[str]) -> _Cells:
     combined = np.zeros(table.n_rows, dtype=np.int64)
     for factor, size in zip(factors, sizes, strict=True):
         combined = combined * size + factor.codes
-    unique, row_cell = np.unique(combined, return_inverse=True)
+    row_cell, unique = dense_codes(combined, math.prod(sizes))
     codes: list[IntArray] = []
     rest = unique
     for size in reversed(sizes):

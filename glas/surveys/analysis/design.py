@@ -47,7 +47,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from .errors import AnalysisError
-from .table import FloatArray, IntArray, Table, group_sum
+from .table import FloatArray, IntArray, Table, dense_codes, group_sum
 
 SELF_REPRESENTING = 1e-7  # R's onestrat: a stratum with (N - n)/N below this has no variance
 
@@ -163,8 +163,7 @@ def make_design(
     else:
         cluster, _labels = _codes(table, ids, _("cluster"))
         key = cluster * n_strata + stratum
-        unique_keys, psu = np.unique(key, return_inverse=True)
-        psu = psu.astype(np.int64)
+        psu, unique_keys = dense_codes(key, (int(cluster.max()) + 1) * n_strata)
         psu_stratum = (unique_keys % n_strata).astype(np.int64)
         if not nest and len(np.unique(unique_keys // n_strata)) != len(unique_keys):
             raise AnalysisError(

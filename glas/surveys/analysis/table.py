@@ -79,9 +79,26 @@ def _factor_from_text(values: npt.NDArray[np.object_]) -> Factor:
 def _factor_from_numbers(values: FloatArray) -> Factor:
     present = ~np.isnan(values)
     codes = np.full(len(values), -1, dtype=np.int64)
-    levels, inverse = np.unique(values[present], return_inverse=True)
+    known = values[present]
+    if len(known) and np.array_equal(known, np.floor(known)) and known.max() - known.min() <= 4 * len(known) + 1024:
+        lowest = known.min()
+        inverse, used = dense_codes((known - lowest).astype(np.int64), int(known.max() - lowest) + 1)
+        levels = used.astype(np.float64) + lowest
+    else:
+        levels, inverse = np.unique(known, return_inverse=True)
     codes[present] = inverse
     return Factor(codes, tuple(level_label(level) for level in levels))
+
+
+def dense_codes(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """Renumber non-negative integers below ``size`` to ``0..k-1`` in increasing order, in
+    linear time (``np.unique`` sorts): returns the new codes and the values that occur."""
+    if size > 4 * len(values) + 1024:
+        used, inverse = np.unique(values, return_inverse=True)
+        return inverse.astype(np.int64), used.astype(np.int64)
+    seen = np.bincount(values, minlength=size) > 0
+    mapping = np.cumsum(seen) - 1
+    return mapping[values].astype(np.int64), np.flatnonzero(seen).astype(np.int64)
 
 
 class Table:
