@@ -24,7 +24,18 @@ from .calibration import WeightingReport, calibrate_linear, poststratify, rake, 
 from .crosstab import Crosstab, crosstab
 from .design import Design, make_design
 from .errors import AnalysisError
-from .estimates import Estimate, domains, mean, proportion, ratio, total
+from .estimates import (
+    Estimate,
+    domains,
+    mean,
+    mean_by,
+    proportion,
+    proportion_by,
+    ratio,
+    ratio_by,
+    total,
+    total_by,
+)
 from .table import Factor, Table
 
 __all__ = [
@@ -40,10 +51,14 @@ __all__ = [
     "domains",
     "make_design",
     "mean",
+    "mean_by",
     "poststratify",
     "proportion",
+    "proportion_by",
     "rake",
     "ratio",
+    "ratio_by",
     "total",
+    "total_by",
     "trim_weights",
 ]

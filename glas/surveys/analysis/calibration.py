@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from scipy import sparse
 
 from .design import Design
 from .errors import AnalysisError
@@ -164,6 +165,18 @@ def _margin_counts(name: str, levels: tuple[str, ...], margin: object) -> FloatA
     return np.array([counts[level] for level in levels], dtype=np.float64)
 
 
+def _cell_by_psu(psu: IntArray, cell: IntArray, weights: FloatArray, n_psu: int, n_cells: int) -> Any:
+    """n_psu × n_cells matrix of weight sums, to carry per-cell corrections to PSUs: dense
+    when small (one ``bincount``), sparse otherwise."""
+    if n_psu * n_cells <= 4 * len(psu) + 4096:
+        return group_sum(psu * n_cells + cell, weights, n_psu * n_cells).reshape(n_psu, n_cells)
+    return sparse.csr_array(sparse.coo_array((weights, (psu, cell)), shape=(n_psu, n_cells)))
+
+
+def _cell_sums(cell: IntArray, codes: IntArray, values: FloatArray, n_cells: int, n_codes: int) -> FloatArray:
+    return group_sum(cell * n_codes + codes, values, n_cells * n_codes).reshape(n_cells, n_codes)
+
+
 # --- post-stratification ----------------------------------------------------------------------
 
 
@@ -173,12 +186,23 @@ class PostStratification:
     old_weights: FloatArray
     new_weights: FloatArray
     n_cells: int
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # PSU × cell weight sums
 
     def residualise(self, influence: FloatArray) -> FloatArray:
         ratio = self.old_weights / self.new_weights
         sums = group_sum(self.cell, influence * ratio, self.n_cells)
         base = group_sum(self.cell, self.old_weights, self.n_cells)
         return influence - (sums / base)[self.cell] * self.new_weights
+
+    def psu_correction(
+        self, rows: IntArray, values: FloatArray, codes: IntArray, n_codes: int, psu: IntArray, n_psu: int
+    ) -> FloatArray:
+        ratio = self.old_weights[rows] / self.new_weights[rows]
+        sums = _cell_sums(self.cell[rows], codes, values * ratio, self.n_cells, n_codes)
+        base = group_sum(self.cell, self.old_weights, self.n_cells)
+        if "spread" not in self.cache:
+            self.cache["spread"] = _cell_by_psu(psu, self.cell, self.new_weights, n_psu, self.n_cells)
+        return np.asarray(self.cache["spread"] @ (sums / base[:, None]))
 
 
 def poststratify(design: Design, table: Table, population: Mapping[str, Any]) -> tuple[Design, WeightingReport]:
@@ -215,19 +239,37 @@ class Raking:
     cell_counts: FloatArray  # rows per cell
     margin_codes: list[IntArray]  # per margin: level of each cell
     factors: list[FloatArray]  # per margin: weight factor of each cell after that margin's step
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # PSU × cell weight sums
 
-    def residualise(self, influence: FloatArray) -> FloatArray:
-        n_cells = len(self.cell_counts)
-        # S(c) = Σ_{i in c} x_i / d_i ; then all sweeps act on the cell table only
-        sums = group_sum(self.row_cell, influence / self.base_weights, n_cells)
-        shift = np.zeros(n_cells)  # x_i ← x_i − d_i · shift[cell_i]
+    def _shift(self, sums: FloatArray) -> FloatArray:
+        """Back-fitting on the cell table: ``sums`` (cells × k) holds Σ x_i / d_i per cell;
+        the result is the shift with x_i ← x_i − d_i · shift[cell_i]."""
+        shift = np.zeros_like(sums)
+        counts = self.cell_counts[:, None]
         for _sweep in range(BACKFIT_SWEEPS):
             for codes, factor in zip(self.margin_codes, self.factors, strict=True):
                 n_levels = int(codes.max()) + 1
-                level_sum = group_sum(codes, (sums - self.cell_counts * shift) / factor, n_levels)
-                level_n = group_sum(codes, self.cell_counts, n_levels)
-                shift = shift + factor * (level_sum / level_n)[codes]
+                onehot = np.zeros((n_levels, len(codes)))
+                onehot[codes, np.arange(len(codes))] = 1.0
+                level_sum = onehot @ ((sums - counts * shift) / factor[:, None])
+                level_n = onehot @ self.cell_counts
+                shift = shift + factor[:, None] * (level_sum / level_n[:, None])[codes]
+        return shift
+
+    def residualise(self, influence: FloatArray) -> FloatArray:
+        n_cells = len(self.cell_counts)
+        sums = group_sum(self.row_cell, influence / self.base_weights, n_cells)
+        shift = self._shift(sums[:, None])[:, 0]
         return influence - self.base_weights * shift[self.row_cell]
+
+    def psu_correction(
+        self, rows: IntArray, values: FloatArray, codes: IntArray, n_codes: int, psu: IntArray, n_psu: int
+    ) -> FloatArray:
+        n_cells = len(self.cell_counts)
+        sums = _cell_sums(self.row_cell[rows], codes, values / self.base_weights[rows], n_cells, n_codes)
+        if "spread" not in self.cache:
+            self.cache["spread"] = _cell_by_psu(psu, self.row_cell, self.base_weights, n_psu, n_cells)
+        return np.asarray(self.cache["spread"] @ self._shift(sums))
 
 
 def rake(
@@ -282,12 +324,30 @@ class LinearCalibration:
     design_weights: FloatArray
     g: FloatArray
     cross: FloatArray  # XᵀDX with the design weights
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # PSU sums of g·d·X
 
     def residualise(self, influence: FloatArray) -> FloatArray:
         with np.errstate(divide="ignore", invalid="ignore"):
             scaled = np.where(self.g != 0, influence / self.g, 0.0)
         beta = np.linalg.solve(self.cross, self.model.T @ scaled)
         return influence - self.g * self.design_weights * (self.model @ beta)
+
+    def psu_correction(
+        self, rows: IntArray, values: FloatArray, codes: IntArray, n_codes: int, psu: IntArray, n_psu: int
+    ) -> FloatArray:
+        g = self.g[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = np.where(g != 0, values / g, 0.0)
+        k = self.model.shape[1]
+        moments = np.stack(
+            [group_sum(codes, self.model[rows, j] * scaled, n_codes) for j in range(k)]
+        )  # k × n_codes: Xᵀ(u/g) per column
+        beta = np.linalg.solve(self.cross, moments)
+        if "spread" not in self.cache:
+            spread = self.g * self.design_weights
+            columns = [group_sum(psu, spread * self.model[:, j], n_psu) for j in range(k)]
+            self.cache["spread"] = np.stack(columns, axis=1)
+        return np.asarray(self.cache["spread"] @ beta)
 
 
 def calibrate_linear(

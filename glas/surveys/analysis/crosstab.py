@@ -96,10 +96,11 @@ def crosstab(design: Design, rows: Factor, columns: Factor) -> Crosstab:
     psum = weighted.sum()
     p = weighted / psum
 
-    totals = np.empty((design.n_psu, k))
-    for j in range(k):
-        influence = w * ((cell == j) - p[j]) / psum
-        totals[:, j] = design.psu_totals(influence)
+    kept = np.flatnonzero(keep)
+    share = w[kept] / psum
+    by_cell = design.psu_totals_by(kept, share, cell[kept], k)
+    overall = design.psu_totals_by(kept, share, np.zeros(len(kept), dtype=np.int64), 1)
+    totals = by_cell - overall * p[None, :]  # influence of cell j: w (1[cell = j] − p_j) / Σw
     v = design.covariance_of_totals(totals)
 
     n = float(design.n_rows)

@@ -53,9 +53,18 @@ SELF_REPRESENTING = 1e-7  # R's onestrat: a stratum with (N - n)/N below this ha
 
 
 class Residualiser(Protocol):
-    """One calibration step as seen by the variance: influence values in, residuals out."""
+    """One calibration step as seen by the variance: influence values in, residuals out.
+
+    ``psu_correction`` is the batched form used when the design has a single calibration:
+    for influence columns ``l = 0..n_codes-1``, each ``values`` on the rows with code ``l``
+    (and 0 elsewhere), the PSU totals of ``influence − residual`` (n_psu × n_codes), computed
+    from per-cell sums without forming the n × n_codes matrix."""
 
     def residualise(self, influence: FloatArray) -> FloatArray: ...
+
+    def psu_correction(
+        self, rows: IntArray, values: FloatArray, codes: IntArray, n_codes: int, psu: IntArray, n_psu: int
+    ) -> FloatArray: ...
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,24 @@ class Design:
         """Totals per PSU of the (calibration-residualised) influence values."""
         return group_sum(self.psu, self.residualise(influence), self.n_psu)
 
+    def psu_totals_by(self, rows: IntArray, values: FloatArray, codes: IntArray, n_codes: int) -> FloatArray:
+        """PSU totals (n_psu × n_codes) of ``n_codes`` influence vectors at once: column ``l``
+        has ``values[j]`` on row ``rows[j]`` when ``codes[j] == l`` and 0 elsewhere (domains,
+        or the cells of a table)."""
+        psu = self.psu[rows]
+        totals = group_sum(psu * n_codes + codes, values, self.n_psu * n_codes).reshape(self.n_psu, n_codes)
+        if not self.calibrations:
+            return totals
+        if len(self.calibrations) == 1:
+            return totals - self.calibrations[0].psu_correction(rows, values, codes, n_codes, self.psu, self.n_psu)
+        columns = []
+        for code in range(n_codes):  # several calibrations in a row: one residualised vector per column
+            influence = np.zeros(self.n_rows)
+            chosen = codes == code
+            influence[rows[chosen]] = values[chosen]
+            columns.append(self.psu_totals(influence))
+        return np.stack(columns, axis=1)
+
     def covariance_of_totals(self, totals: FloatArray) -> FloatArray:
         """Covariance matrix from PSU totals, one column per statistic (n_psu × k)."""
         totals = totals.reshape(self.n_psu, -1)
@@ -115,6 +142,13 @@ class Design:
         centred = totals - means[self.psu_stratum]
         scaled = centred * self.stratum_scale[self.psu_stratum][:, None]
         return np.asarray(centred.T @ scaled)
+
+    def variances_of_totals(self, totals: FloatArray) -> FloatArray:
+        """The variances only (the diagonal of :meth:`covariance_of_totals`)."""
+        counts = np.bincount(self.psu_stratum, minlength=self.n_strata).astype(np.float64)
+        sums = np.stack([group_sum(self.psu_stratum, column, self.n_strata) for column in totals.T], axis=1)
+        centred = totals - (sums / counts[:, None])[self.psu_stratum]
+        return np.asarray((np.square(centred) * self.stratum_scale[self.psu_stratum][:, None]).sum(axis=0))
 
     def variance(self, influence: FloatArray) -> float:
         return float(self.covariance_of_totals(self.psu_totals(influence))[0, 0])

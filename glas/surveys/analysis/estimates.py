@@ -35,7 +35,7 @@ from scipy import stats
 
 from .design import Design
 from .errors import AnalysisError
-from .table import BoolArray, Factor, FloatArray
+from .table import BoolArray, Factor, FloatArray, IntArray, group_sum
 
 Z_975 = float(stats.norm.ppf(0.975))
 
@@ -69,58 +69,86 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def _rows(design: Design, values: list[FloatArray], domain: BoolArray | None) -> BoolArray:
-    """Rows that count: in the domain and with no missing value."""
-    keep = np.ones(design.n_rows, dtype=bool) if domain is None else domain.copy()
-    for column in values:
-        keep &= ~np.isnan(column)
-    return keep
+def _estimates_by(
+    design: Design, kind: str, y: FloatArray, codes: IntArray, n_codes: int, x: FloatArray | None = None
+) -> list[Estimate]:
+    """Estimates in ``n_codes`` domains at once (``codes`` per row, -1 outside every domain):
+    one pass over the rows for the sums, one batched variance for all domains."""
+    keep = (codes >= 0) & ~np.isnan(y)
+    if x is not None:
+        keep &= ~np.isnan(x)
+    rows = np.flatnonzero(keep)
+    code = codes[rows]
+    w = design.weights[rows]
+    yv = y[rows]
+    n = np.bincount(code, minlength=n_codes)
+    weight_sum = group_sum(code, w, n_codes)
+    y_sum = group_sum(code, w * yv, n_codes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y_mean = y_sum / weight_sum
+        if kind == "mean":
+            estimate = y_mean
+            values = w * (yv - estimate[code]) / weight_sum[code]
+        elif kind == "total":
+            estimate = y_sum
+            values = w * yv
+        else:
+            assert x is not None  # noqa: S101 - ratio always has a denominator
+            xv = x[rows]
+            x_sum = group_sum(code, w * xv, n_codes)
+            estimate = y_sum / x_sum
+            values = w * (yv - estimate[code] * xv) / x_sum[code]
+    totals = design.psu_totals_by(rows, values, code, n_codes)
+    variance = design.variances_of_totals(totals)
+    deff = np.full(n_codes, math.nan)
+    if kind != "ratio":
+        nonzero = group_sum(code, (w != 0).astype(np.float64), n_codes)
+        nobs = np.full(n_codes, float(design.n_rows)) if design.is_calibrated else n.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spread = group_sum(code, w * np.square(yv - y_mean[code]), n_codes) / weight_sum
+            s2 = spread * nonzero / (nonzero - 1)
+            vsrs = s2 * (weight_sum - nobs) / (weight_sum * nobs)
+            if kind == "total":
+                vsrs = vsrs * weight_sum * weight_sum
+            deff = np.where((nonzero >= 2) & (weight_sum > nobs) & (vsrs > 0), variance / vsrs, math.nan)
+    return [
+        Estimate(
+            float(estimate[j]) if n[j] else math.nan,
+            math.sqrt(max(float(variance[j]), 0.0)) if n[j] else math.nan,
+            _finite(float(deff[j])),
+            int(n[j]),
+            float(weight_sum[j]),
+        )
+        for j in range(n_codes)
+    ]
 
 
-def _deff(design: Design, keep: BoolArray, y: FloatArray, variance: float, *, total: bool) -> float | None:
-    w = np.where(keep, design.weights, 0.0)
-    psum = float(w.sum())
-    m = int(np.count_nonzero(w))
-    nobs = design.n_rows if design.is_calibrated else int(keep.sum())
-    if m < 2 or psum <= nobs:
-        return None
-    centre = float((w * np.where(keep, y, 0.0)).sum()) / psum
-    s2 = float((w * np.square(np.where(keep, y - centre, 0.0))).sum()) / psum * m / (m - 1)
-    vsrs = s2 * (psum - nobs) / (psum * nobs)
-    if total:
-        vsrs *= psum * psum
-    return variance / vsrs if vsrs > 0 else None
+def _one(design: Design, kind: str, y: FloatArray, domain: BoolArray | None, x: FloatArray | None = None) -> Estimate:
+    codes = np.zeros(design.n_rows, dtype=np.int64) if domain is None else np.where(domain, 0, -1)
+    (result,) = _estimates_by(design, kind, y, codes, 1, x)
+    if result.n == 0 or not math.isfinite(result.estimate):
+        raise AnalysisError(_("No rows with a value are left for the %(what)s.") % {"what": kind})
+    return result
 
 
-def _empty(what: str) -> AnalysisError:
-    return AnalysisError(_("No rows with a value are left for the %(what)s.") % {"what": what})
+def _by(design: Design, kind: str, y: FloatArray, by: Factor, x: FloatArray | None = None) -> dict[str, Estimate]:
+    results = _estimates_by(design, kind, y, by.codes, len(by.levels), x)
+    return dict(zip(by.levels, results, strict=True))
 
 
 def mean(design: Design, y: FloatArray, domain: BoolArray | None = None) -> Estimate:
     """R's ``svymean(~y, design, na.rm = TRUE, deff = TRUE)`` (within ``domain``: ``svyby``)."""
-    keep = _rows(design, [y], domain)
-    w = np.where(keep, design.weights, 0.0)
-    psum = float(w.sum())
-    if not keep.any() or psum == 0:
-        raise _empty(_("mean"))
-    yk = np.where(keep, y, 0.0)
-    estimate = float((w * yk).sum()) / psum
-    influence = w * (yk - estimate) / psum
-    variance = design.variance(influence)
-    deff = _deff(design, keep, y, variance, total=False)
-    return Estimate(estimate, math.sqrt(max(variance, 0.0)), deff, int(keep.sum()), psum)
+    return _one(design, "mean", y, domain)
 
 
 def total(design: Design, y: FloatArray, domain: BoolArray | None = None) -> Estimate:
     """R's ``svytotal(~y, design, na.rm = TRUE, deff = TRUE)``."""
-    keep = _rows(design, [y], domain)
-    if not keep.any():
-        raise _empty(_("total"))
-    w = np.where(keep, design.weights, 0.0)
-    influence = w * np.where(keep, y, 0.0)
-    variance = design.variance(influence)
-    deff = _deff(design, keep, y, variance, total=True)
-    return Estimate(float(influence.sum()), math.sqrt(max(variance, 0.0)), deff, int(keep.sum()), float(w.sum()))
+    return _one(design, "total", y, domain)
+
+
+def ratio(design: Design, numerator: FloatArray, denominator: FloatArray, domain: BoolArray | None = None) -> Estimate:
+    """R's ``svyratio(~y, ~x, design, na.rm = TRUE)``; no design effect."""
+    return _one(design, "ratio", numerator, domain, denominator)
 
 
 def indicator(factor: Factor, level: object) -> FloatArray:
@@ -138,18 +166,22 @@ def proportion(design: Design, factor: Factor, level: object, domain: BoolArray 
     return mean(design, indicator(factor, level), domain)
 
 
-def ratio(design: Design, numerator: FloatArray, denominator: FloatArray, domain: BoolArray | None = None) -> Estimate:
-    """R's ``svyratio(~y, ~x, design, na.rm = TRUE)``; no design effect."""
-    keep = _rows(design, [numerator, denominator], domain)
-    w = np.where(keep, design.weights, 0.0)
-    y = np.where(keep, numerator, 0.0)
-    x = np.where(keep, denominator, 0.0)
-    x_total = float((w * x).sum())
-    if not keep.any() or x_total == 0:
-        raise _empty(_("ratio"))
-    estimate = float((w * y).sum()) / x_total
-    variance = design.variance(w * (y - estimate * x) / x_total)
-    return Estimate(estimate, math.sqrt(max(variance, 0.0)), None, int(keep.sum()), float(w.sum()))
+def mean_by(design: Design, y: FloatArray, by: Factor) -> dict[str, Estimate]:
+    """``svyby(~y, ~by, design, svymean, na.rm = TRUE)``: one estimate per level of ``by``
+    (a level without values gets NaN); all domains in one pass."""
+    return _by(design, "mean", y, by)
+
+
+def total_by(design: Design, y: FloatArray, by: Factor) -> dict[str, Estimate]:
+    return _by(design, "total", y, by)
+
+
+def ratio_by(design: Design, numerator: FloatArray, denominator: FloatArray, by: Factor) -> dict[str, Estimate]:
+    return _by(design, "ratio", numerator, by, denominator)
+
+
+def proportion_by(design: Design, factor: Factor, level: object, by: Factor) -> dict[str, Estimate]:
+    return _by(design, "mean", indicator(factor, level), by)
 
 
 def domains(factor: Factor) -> dict[str, BoolArray]:

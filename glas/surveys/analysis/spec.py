@@ -174,20 +174,24 @@ def estimate(design: Design, table: Table, item: Mapping[str, Any]) -> Any:
             output["table"] = result.table()
         return output
 
-    def one(domain: Any) -> dict[str, Any]:
-        if stat == "ratio":
-            numerator = table.numeric(item.get("var"))
-            return estimates.ratio(design, numerator, table.numeric(item.get("denominator")), domain).as_dict()
-        if stat == "proportion" or "level" in item:
-            if stat == "total" or "level" not in item:
-                raise AnalysisError(_("A proportion needs a “level” and the statistic “mean” or “proportion”."))
-            return estimates.proportion(design, table.factor(item.get("var")), item["level"], domain).as_dict()
-        function = estimates.mean if stat == "mean" else estimates.total
-        return function(design, table.numeric(item.get("var")), domain).as_dict()
-
+    if stat == "proportion" or "level" in item:
+        if stat not in {"mean", "proportion"} or "level" not in item:
+            raise AnalysisError(_("A proportion needs a “level” and the statistic “mean” or “proportion”."))
+        y = estimates.indicator(table.factor(item.get("var")), item["level"])
+        stat = "mean"
+    else:
+        y = table.numeric(item.get("var"))
+    x = table.numeric(item.get("denominator")) if stat == "ratio" else None
     if item.get("by") is None:
-        return one(None)
-    return {level: one(domain) for level, domain in estimates.domains(table.factor(item["by"])).items()}
+        if x is not None:
+            return estimates.ratio(design, y, x).as_dict()
+        return (estimates.mean if stat == "mean" else estimates.total)(design, y).as_dict()
+    by = table.factor(item["by"])
+    if x is not None:
+        results = estimates.ratio_by(design, y, x, by)
+    else:
+        results = (estimates.mean_by if stat == "mean" else estimates.total_by)(design, y, by)
+    return {level: result.as_dict() for level, result in results.items()}
 
 
 def run(spec: Mapping[str, Any], table: Table) -> dict[str, Any]:

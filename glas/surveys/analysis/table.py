@@ -97,17 +97,24 @@ def dense_codes(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
         used, inverse = np.unique(values, return_inverse=True)
         return inverse.astype(np.int64), used.astype(np.int64)
     seen = np.bincount(values, minlength=size) > 0
-    mapping = np.cumsum(seen) - 1
-    return mapping[values].astype(np.int64), np.flatnonzero(seen).astype(np.int64)
+    mapping = np.cumsum(seen, dtype=np.int64) - 1
+    return mapping[values], np.flatnonzero(seen).astype(np.int64)
 
 
 class Table:
     """Named columns of equal length; numeric columns as floats, text columns as factors."""
 
-    def __init__(self, numeric: dict[str, FloatArray], text: dict[str, Factor], n_rows: int) -> None:
+    def __init__(
+        self,
+        numeric: dict[str, FloatArray],
+        text: dict[str, Factor],
+        n_rows: int,
+        integers: dict[str, IntArray] | None = None,
+    ) -> None:
         self._numeric = numeric
         self._text = text
         self._factors: dict[str, Factor] = dict(text)
+        self._integers = integers or {}  # integer columns as given, to factorise without floats
         self.n_rows = n_rows
 
     @property
@@ -136,7 +143,13 @@ class Table:
         """Any column as a factor (numbers become levels "1", "2.5", ...)."""
         key = self._check(name)
         if key not in self._factors:
-            self._factors[key] = _factor_from_numbers(self._numeric[key])
+            integers = self._integers.get(key)
+            if integers is not None and len(integers) and integers.max() - integers.min() <= 4 * len(integers) + 1024:
+                lowest = int(integers.min())
+                codes, used = dense_codes(integers - lowest, int(integers.max()) - lowest + 1)
+                self._factors[key] = Factor(codes, tuple(str(int(value) + lowest) for value in used))
+            else:
+                self._factors[key] = _factor_from_numbers(self._numeric[key])
         return self._factors[key]
 
     @classmethod
@@ -145,17 +158,20 @@ class Table:
         (``None`` or NaN missing). The benchmark and the tests use this."""
         numeric: dict[str, FloatArray] = {}
         text: dict[str, Factor] = {}
+        integers: dict[str, IntArray] = {}
         lengths = set()
         for name, values in columns.items():
             array = np.asarray(values)
             lengths.add(len(array))
+            if array.dtype.kind in "iub":
+                integers[name] = array.astype(np.int64, copy=False)
             if array.dtype.kind in "fiub":
-                numeric[name] = array.astype(np.float64)
+                numeric[name] = array.astype(np.float64, copy=False)
             else:
                 text[name] = _factor_from_text(array.astype(object))
         if len(lengths) > 1:
             raise AnalysisError(_("Columns have different lengths."))
-        return cls(numeric, text, lengths.pop() if lengths else 0)
+        return cls(numeric, text, lengths.pop() if lengths else 0, integers)
 
     @classmethod
     def from_rows(cls, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
