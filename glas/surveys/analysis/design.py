@@ -31,9 +31,13 @@ design (see ``calibration.py``): before the variance, the influence values are r
 residuals from the calibration model, in the order the calibrations were applied, exactly as
 R's ``svyrecvar`` does with ``design$postStrata``.
 
-Only the first sampling stage is used. R adds a second-stage term when ``fpc`` is given for
-the later stages of a multistage design (``dclus2``); that term is not computed here (with
-``fpc`` ignored beyond the first stage, as R's ``survey.ultimate.cluster = TRUE``).
+Two-stage designs (``ids=[psu, ssu]``, R's ``id=~psu+ssu``): second-stage units are nested
+in their PSU. Without a second-stage ``fpc`` the variance is the ultimate-cluster one above
+(R's "with replacement" case). With ``fpc=[N1, N2]`` (``N2`` the population count of
+second-stage units in the PSU, or a fraction) the weights default to
+``N1_h/n1_h · N2_j/n2_j`` and R's ``multistage`` term is added: for each PSU ``j``,
+``f1_h · (1 − f2_j) · n2_j / (n2_j − 1) · Σ_k (U_jk − Ū_j)²`` over the totals of its
+second-stage units, ``f1_h = n1_h / N1_h``. Deeper stages are not supported.
 """
 
 from __future__ import annotations
@@ -77,6 +81,12 @@ class Design:
     stratum_scale: FloatArray  # (1 - f_h) n_h / (n_h - 1); 0 for a completely sampled stratum
     stratum_labels: tuple[str, ...]
     calibrations: tuple[Residualiser, ...] = field(default=())
+    # Two-stage designs (R's multistage term when the fpc is given for both stages): the rows'
+    # second-stage units, the PSU of each unit and, per PSU, f1 · (1 − f2) · n2 / (n2 − 1).
+    # For one stage the units are the PSUs and there is no second-stage term.
+    unit: IntArray | None = None
+    unit_psu: IntArray | None = None
+    stage2_scale: FloatArray | None = None
 
     @property
     def n_rows(self) -> int:
@@ -85,6 +95,14 @@ class Design:
     @property
     def n_psu(self) -> int:
         return len(self.psu_stratum)
+
+    @property
+    def n_units(self) -> int:
+        return self.n_psu if self.unit_psu is None else len(self.unit_psu)
+
+    @property
+    def _row_unit(self) -> IntArray:
+        return self.psu if self.unit is None else self.unit
 
     @property
     def n_strata(self) -> int:
@@ -110,19 +128,20 @@ class Design:
         return influence
 
     def psu_totals(self, influence: FloatArray) -> FloatArray:
-        """Totals per PSU of the (calibration-residualised) influence values."""
-        return group_sum(self.psu, self.residualise(influence), self.n_psu)
+        """Totals of the (calibration-residualised) influence values per sampling unit of the
+        last stage (the PSUs for a one-stage design)."""
+        return group_sum(self._row_unit, self.residualise(influence), self.n_units)
 
     def psu_totals_by(self, rows: IntArray, values: FloatArray, codes: IntArray, n_codes: int) -> FloatArray:
-        """PSU totals (n_psu × n_codes) of ``n_codes`` influence vectors at once: column ``l``
+        """Unit totals (n_units × n_codes) of ``n_codes`` influence vectors at once: column ``l``
         has ``values[j]`` on row ``rows[j]`` when ``codes[j] == l`` and 0 elsewhere (domains,
         or the cells of a table)."""
-        psu = self.psu[rows]
-        totals = group_sum(psu * n_codes + codes, values, self.n_psu * n_codes).reshape(self.n_psu, n_codes)
+        unit, n_units = self._row_unit, self.n_units
+        totals = group_sum(unit[rows] * n_codes + codes, values, n_units * n_codes).reshape(n_units, n_codes)
         if not self.calibrations:
             return totals
         if len(self.calibrations) == 1:
-            return totals - self.calibrations[0].psu_correction(rows, values, codes, n_codes, self.psu, self.n_psu)
+            return totals - self.calibrations[0].psu_correction(rows, values, codes, n_codes, unit, n_units)
         columns = []
         for code in range(n_codes):  # several calibrations in a row: one residualised vector per column
             influence = np.zeros(self.n_rows)
@@ -131,24 +150,41 @@ class Design:
             columns.append(self.psu_totals(influence))
         return np.stack(columns, axis=1)
 
+    def _stages(self, totals: FloatArray) -> list[tuple[FloatArray, IntArray, int, FloatArray]]:
+        """(totals, group of each total, number of groups, scale per group) for each stage."""
+        totals = totals.reshape(self.n_units, -1)
+        if self.unit_psu is None:
+            return [(totals, self.psu_stratum, self.n_strata, self.stratum_scale)]
+        psu_totals = np.stack([group_sum(self.unit_psu, column, self.n_psu) for column in totals.T], axis=1)
+        stages = [(psu_totals, self.psu_stratum, self.n_strata, self.stratum_scale)]
+        if self.stage2_scale is not None:
+            stages.append((totals, self.unit_psu, self.n_psu, self.stage2_scale))
+        return stages
+
+    @staticmethod
+    def _centred(totals: FloatArray, group: IntArray, n_groups: int) -> FloatArray:
+        counts = np.bincount(group, minlength=n_groups).astype(np.float64)
+        sums = np.stack([group_sum(group, column, n_groups) for column in totals.T], axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(totals - (sums / counts[:, None])[group])
+
     def covariance_of_totals(self, totals: FloatArray) -> FloatArray:
-        """Covariance matrix from PSU totals, one column per statistic (n_psu × k)."""
-        totals = totals.reshape(self.n_psu, -1)
-        counts = np.bincount(self.psu_stratum, minlength=self.n_strata).astype(np.float64)
-        means = (
-            np.stack([group_sum(self.psu_stratum, column, self.n_strata) for column in totals.T], axis=1)
-            / counts[:, None]
-        )
-        centred = totals - means[self.psu_stratum]
-        scaled = centred * self.stratum_scale[self.psu_stratum][:, None]
-        return np.asarray(centred.T @ scaled)
+        """Covariance matrix from unit totals, one column per statistic (n_units × k)."""
+        result: FloatArray | None = None
+        for stage_totals, group, n_groups, scale in self._stages(totals):
+            centred = self._centred(stage_totals, group, n_groups)
+            part = np.asarray(centred.T @ (centred * scale[group][:, None]))
+            result = part if result is None else result + part
+        assert result is not None  # noqa: S101 - there is always a first stage
+        return result
 
     def variances_of_totals(self, totals: FloatArray) -> FloatArray:
         """The variances only (the diagonal of :meth:`covariance_of_totals`)."""
-        counts = np.bincount(self.psu_stratum, minlength=self.n_strata).astype(np.float64)
-        sums = np.stack([group_sum(self.psu_stratum, column, self.n_strata) for column in totals.T], axis=1)
-        centred = totals - (sums / counts[:, None])[self.psu_stratum]
-        return np.asarray((np.square(centred) * self.stratum_scale[self.psu_stratum][:, None]).sum(axis=0))
+        result = np.zeros(totals.reshape(self.n_units, -1).shape[1])
+        for stage_totals, group, n_groups, scale in self._stages(totals):
+            centred = self._centred(stage_totals, group, n_groups)
+            result = result + (np.square(centred) * scale[group][:, None]).sum(axis=0)
+        return result
 
     def variance(self, influence: FloatArray) -> float:
         return float(self.covariance_of_totals(self.psu_totals(influence))[0, 0])
@@ -171,13 +207,25 @@ def _codes(table: Table, name: object, what: str) -> tuple[IntArray, tuple[str, 
 def make_design(
     table: Table,
     *,
-    ids: str | None = None,
+    ids: str | list[str] | None = None,
     strata: str | None = None,
     weights: str | None = None,
-    fpc: str | float | None = None,
+    fpc: str | float | list[str | float] | None = None,
     nest: bool = False,
 ) -> Design:
-    """R's ``svydesign(ids, strata, weights, fpc, nest)`` for one stage (see the module docstring)."""
+    """R's ``svydesign(ids, strata, weights, fpc, nest)`` for one stage, or two stages with
+    ``ids=[psu, ssu]`` (see the module docstring)."""
+    stage2_ids: str | None = None
+    stage2_fpc: str | float | None = None
+    if isinstance(ids, list | tuple):
+        if not 1 <= len(ids) <= 2 or not all(isinstance(name, str) for name in ids):
+            raise AnalysisError(_("“ids” may name one or two stages of clusters."))
+        ids, stage2_ids = ids[0], (ids[1] if len(ids) == 2 else None)
+    if isinstance(fpc, list | tuple):
+        stages = list(fpc)
+        if not 1 <= len(stages) <= 2 or (len(stages) == 2 and stage2_ids is None):
+            raise AnalysisError(_("Give one fpc per stage of clusters."))
+        fpc, stage2_fpc = stages[0], (stages[1] if len(stages) == 2 else None)
     n = table.n_rows
     if n == 0:
         raise AnalysisError(_("The data has no rows."))
@@ -212,6 +260,10 @@ def make_design(
     if fpc is not None:
         population = _population_sizes(table, fpc, stratum, n_h, stratum_labels)
 
+    stage2: tuple[IntArray, IntArray, FloatArray, FloatArray | None] | None = None
+    if stage2_ids is not None:
+        stage2 = _second_stage(table, stage2_ids, stage2_fpc, psu, len(psu_stratum))
+
     if weights is not None:
         w = table.numeric(weights)
         if np.isnan(w).any():
@@ -223,6 +275,10 @@ def make_design(
         if not np.isfinite(population).all():
             raise AnalysisError(_("Weights cannot be computed from a zero sampling fraction; give weights."))
         w = (population / n_h)[stratum]
+        if stage2 is not None:
+            unit, unit_psu, n2, population2 = stage2
+            if population2 is not None:
+                w = w * (population2 / n2)[unit_psu[unit]]
     else:
         w = np.ones(n, dtype=np.float64)
 
@@ -230,26 +286,61 @@ def make_design(
         keep = np.ones(n_strata)
     else:
         keep = np.where(np.isinf(population), 1.0, (population - n_h) / population)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(n_h > 1, keep * n_h / (n_h - 1), keep)
-    scale = np.where(keep < SELF_REPRESENTING, 0.0, scale)
-    lonely = (n_h == 1) & (scale > 0)
-    if lonely.any():
-        label = stratum_labels[int(np.flatnonzero(lonely)[0])]
-        raise AnalysisError(
-            _(
-                "Stratum “%(stratum)s” has only one cluster (PSU), so its variance cannot be estimated. "
-                "Merge it with a similar stratum."
-            )
-            % {"stratum": label}
-        )
+    scale = _stage_scale(keep, n_h, stratum_labels, _("Stratum “%(stratum)s”"))
+    unit_of_row: IntArray | None = None
+    unit_psu_of: IntArray | None = None
+    stage2_scale: FloatArray | None = None
+    if stage2 is not None:
+        unit_of_row, unit_psu_of, n2, population2 = stage2
+        if population is not None and population2 is not None:
+            keep2 = np.where(np.isinf(population2), 1.0, (population2 - n2) / population2)
+            labels = tuple(str(j) for j in range(len(n2)))
+            first = np.where(np.isinf(population), 0.0, n_h / population)[psu_stratum]
+            stage2_scale = first * _stage_scale(keep2, n2, labels, _("A cluster (number %(stratum)s)"))
     return Design(
         weights=w,
         psu=psu,
         psu_stratum=psu_stratum,
-        stratum_scale=scale.astype(np.float64),
+        stratum_scale=scale,
         stratum_labels=stratum_labels,
+        unit=unit_of_row,
+        unit_psu=unit_psu_of,
+        stage2_scale=stage2_scale,
     )
+
+
+def _stage_scale(keep: FloatArray, n: FloatArray, labels: tuple[str, ...], name: str) -> FloatArray:
+    """(1 − f) · n / (n − 1) per stratum (0 when sampled completely); one sampled unit in a
+    stratum that is not sampled completely is an error (R's ``lonely.psu = "fail"``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(n > 1, keep * n / (n - 1), keep)
+    scale = np.where(keep < SELF_REPRESENTING, 0.0, scale)
+    lonely = (n == 1) & (scale > 0)
+    if lonely.any():
+        where = name % {"stratum": labels[int(np.flatnonzero(lonely)[0])]}
+        raise AnalysisError(
+            _(
+                "%(where)s has only one sampled cluster (PSU), so its variance cannot be estimated. "
+                "Merge it with a similar stratum."
+            )
+            % {"where": where}
+        )
+    return np.asarray(scale, dtype=np.float64)
+
+
+def _second_stage(
+    table: Table, ids: str, fpc: str | float | None, psu: IntArray, n_psu: int
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray | None]:
+    """Second-stage units nested in the PSUs, their number per PSU and the population counts."""
+    cluster, _labels = _codes(table, ids, _("cluster"))
+    unit, used = dense_codes(psu * (int(cluster.max()) + 1) + cluster, n_psu * (int(cluster.max()) + 1))
+    unit_psu = (used // (int(cluster.max()) + 1)).astype(np.int64)
+    n2 = np.bincount(unit_psu, minlength=n_psu).astype(np.float64)
+    population2 = None
+    if fpc is not None:
+        labels = tuple(str(j) for j in range(n_psu))
+        population2 = _population_sizes(table, fpc, psu, n2, labels)
+    return unit, unit_psu, n2, population2
 
 
 def _population_sizes(

@@ -5,6 +5,7 @@
     {"data": "responses.csv",                      # or "survey": <id> (complete responses)
      "design": {"ids": "section", "strata": "stratum", "weights": "weight",
                 "fpc": "sections_in_stratum", "nest": false},      # every key optional
+                # two stages: "ids": ["village", "household"], "fpc": ["N_villages", "N_households"]
      "calibration": {"method": "rake", "margins": {"sex": {"female": 2410, "male": 2136}},
                      "epsilon": 1e-10, "maxit": 100},
      "trim": {"lower": 0.3, "upper": 3.0, "strict": false},        # optional
@@ -107,14 +108,19 @@ def build_design(spec: Mapping[str, Any], table: Table) -> Design:
     options = _object(spec.get("design", {}), "design")
     _unknown(options, DESIGN_KEYS, "design")
     for key in ("ids", "strata", "weights"):
-        if options.get(key) is not None and not isinstance(options[key], str):
+        value = options.get(key)
+        several = key == "ids" and isinstance(value, list) and all(isinstance(name, str) for name in value)
+        if value is not None and not isinstance(value, str) and not several:
             raise AnalysisError(_("“%(key)s” must be a column name.") % {"key": key})
+    fpc = options.get("fpc")
+    if fpc is not None and not isinstance(fpc, str | int | float | list):
+        raise AnalysisError(_("“fpc” must be a column name, a number or one of these per stage."))
     return make_design(
         table,
         ids=options.get("ids"),
         strata=options.get("strata"),
         weights=options.get("weights"),
-        fpc=options.get("fpc"),
+        fpc=fpc,
         nest=bool(options.get("nest", False)),
     )
 

@@ -194,7 +194,7 @@ ERRORS = [
     ("unknown column", None, {"estimates": [{"id": "a", "stat": "mean", "var": "income"}]}, "Unknown column"),
     ("unknown design column", None, {"design": {"strata": "region"}}, "Unknown column"),
     ("empty stratum", blank_stratum, {}, "stratum"),
-    ("single-PSU stratum", lonely_stratum, {}, "only one cluster"),
+    ("single-PSU stratum", lonely_stratum, {}, "only one sampled cluster"),
     ("data level missing from margins", unknown_sex, {}, "not in the population margins"),
     (
         "margin level without respondents",
@@ -284,3 +284,30 @@ def test_a_stored_survey_is_analysed_from_its_complete_responses(tmp_path: Path,
 def test_an_unknown_survey_is_an_error(tmp_path: Path) -> None:
     code, result = run(tmp_path, {"survey": 999999, "estimates": [{"id": "a", "stat": "mean", "var": "age"}]})
     assert code == 1 and "no survey" in result["error"]
+
+
+def test_ratios_and_proportions_by_domain_are_estimated(tmp_path: Path) -> None:
+    responses(tmp_path)
+    estimates = [
+        {"id": "r", "stat": "ratio", "var": "hours", "denominator": "trust"},
+        {"id": "p", "stat": "proportion", "var": "satisfied", "level": "yes", "by": "sex"},
+        {"id": "t", "stat": "total", "var": "hours", "by": "age"},
+    ]
+    code, result = run(tmp_path, {**CONTRACT, "estimates": estimates})
+    assert code == 0
+    assert result["r"]["estimate"] > 0 and result["r"]["deff"] is None
+    assert set(result["p"]) == {"female", "male"} and all(0 < v["estimate"] < 1 for v in result["p"].values())
+    assert sum(v["estimate"] for v in result["t"].values()) == pytest.approx(
+        run(tmp_path, {**CONTRACT, "estimates": [{"id": "all", "stat": "total", "var": "hours"}]})[1]["all"]["estimate"]
+    )
+
+
+@pytest.mark.skipif(data_dir() is None, reason="R's api data sets (shared/data) are not available")
+def test_a_two_stage_design_is_given_as_lists_of_ids_and_fpc(tmp_path: Path) -> None:
+    spec = {
+        "data": str(data_dir() / "apiclus2.csv"),  # type: ignore[operator]
+        "design": {"ids": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]},
+        "estimates": [{"id": "api00", "stat": "mean", "var": "api00"}],
+    }
+    code, result = run(tmp_path, spec)
+    assert code == 0 and result["api00"]["se"] == pytest.approx(30.09902738, rel=1e-6)

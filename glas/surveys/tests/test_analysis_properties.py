@@ -199,7 +199,7 @@ def small(**extra: object) -> Table:
         ({"fpc": "f"}, {"f": np.array([10, 10, np.nan, 20, 20])}, "missing"),
         ({"ids": "k"}, {"k": np.array([1, 2, 2, 3, 4])}, "not nested"),
         ({"weights": "w0"}, {"w0": np.array([1.0, 0, 1, 1, 1])}, "positive"),
-        ({"strata": "one"}, {"one": np.array([0, 1, 1, 1, 1])}, "only one cluster"),
+        ({"strata": "one"}, {"one": np.array([0, 1, 1, 1, 1])}, "only one sampled cluster"),
         ({"ids": "missing"}, {}, "Unknown column"),
     ],
 )

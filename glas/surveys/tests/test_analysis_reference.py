@@ -81,9 +81,22 @@ def test_weights_come_from_the_fpc_when_absent_as_in_r(apistrat: Table, dstrat: 
     assert from_fpc.weights == pytest.approx(dstrat.weights, rel=1e-6)
 
 
-@pytest.mark.skip(reason="two-stage designs use the first stage only (ultimate cluster); R adds a second-stage term")
-def test_two_stage_cluster_mean_matches_r() -> None:  # pragma: no cover - documented limitation
-    raise AssertionError("dclus2: 670.8118081, SE 30.09902738")
+def test_two_stage_cluster_mean_and_total_match_r() -> None:
+    """``svydesign(id=~dnum+snum, fpc=~fpc1+fpc2, data=apiclus2)``: weights from both stages'
+    fpc and R's second-stage variance term."""
+    apiclus2 = api_table("apiclus2")
+    design = make_design(apiclus2, ids=["dnum", "snum"], fpc=["fpc1", "fpc2"])
+    api00 = mean(design, apiclus2.numeric("api00"))
+    enroll = total(design, apiclus2.numeric("enroll"))
+    assert close(api00.estimate, 670.8118081) and close(api00.se, 30.09902738)
+    assert enroll.estimate == pytest.approx(2639273, abs=0.5) and enroll.se == pytest.approx(799638, abs=0.5)
+
+
+def test_two_stage_design_with_replacement_uses_the_first_stage_only_as_r() -> None:
+    apiclus2 = api_table("apiclus2")
+    design = make_design(apiclus2, ids=["dnum", "snum"], weights="pw")
+    assert mean(design, apiclus2.numeric("api00")).se == pytest.approx(30.712, abs=5e-4)
+    assert total(design, apiclus2.numeric("enroll")).se == pytest.approx(820261, abs=0.5)
 
 
 def test_poststratified_mean_and_total_match_r(dclus1: Design, apiclus1: Table) -> None:
