@@ -101,6 +101,22 @@ def dense_codes(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
     return mapping[values], np.flatnonzero(seen).astype(np.int64)
 
 
+def _as_numbers(column: list[Any]) -> FloatArray | None:
+    """The column as floats (NaN for None or ""), or None when a value is not a number."""
+    result = np.full(len(column), math.nan)
+    for index, value in enumerate(column):
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool | int | float | Decimal):
+            result[index] = float(value)
+            continue
+        try:
+            result[index] = float(str(value))
+        except ValueError:
+            return None
+    return result
+
+
 class Table:
     """Named columns of equal length; numeric columns as floats, text columns as factors."""
 
@@ -176,17 +192,16 @@ class Table:
     @classmethod
     def from_rows(cls, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
         """Build from Python rows (a stored survey's response table): a column whose present
-        values are all numbers is numeric, otherwise text."""
+        values are all numbers, or text that reads as numbers (choice codes "1".."5" of a
+        Likert scale), is numeric, as in a CSV file; otherwise text."""
         cells = [list(row) for row in rows]
         numeric: dict[str, FloatArray] = {}
         text: dict[str, Factor] = {}
         for index, name in enumerate(names):
             column = [row[index] for row in cells]
-            present = [value for value in column if value is not None and value != ""]
-            if all(isinstance(value, int | float | Decimal) for value in present):
-                numeric[name] = np.array(
-                    [math.nan if value is None or value == "" else float(value) for value in column], dtype=np.float64
-                )
+            numbers = _as_numbers(column)
+            if numbers is not None:
+                numeric[name] = numbers
             else:
                 values = np.empty(len(column), dtype=object)
                 values[:] = [None if value is None or value == "" else level_label(value) for value in column]
