@@ -138,6 +138,34 @@ def _cells(table: Table, names: list[str]) -> _Cells:
     return _Cells(row_cell.astype(np.int64), codes, [factor.levels for factor in factors])
 
 
+def _joint_margin(cells: _Cells, names: list[str], key: str) -> tuple[IntArray, tuple[str, ...]]:
+    """For a margin on one variable or a joint margin ``"a|b"``: the margin's level of each cell
+    (0..k-1) and the level labels (``"x|y"`` for a joint margin)."""
+    parts = key.split("|")
+    combined = np.zeros(cells.n_cells, dtype=np.int64)
+    for part in parts:
+        index = names.index(part)
+        combined = combined * max(len(cells.levels[index]), 1) + cells.codes[index]
+    size = math.prod(max(len(cells.levels[names.index(part)]), 1) for part in parts)
+    codes, used = dense_codes(combined, size)
+    labels = []
+    for value in used:
+        rest, words = int(value), []
+        for part in reversed(parts):
+            levels = cells.levels[names.index(part)]
+            words.append(levels[rest % max(len(levels), 1)])
+            rest //= max(len(levels), 1)
+        labels.append("|".join(reversed(words)))
+    return codes, tuple(labels)
+
+
+def _joint_counts(key: str, counts: object) -> object:
+    """Population counts with joint labels normalised ("1|2.0" → "1|2")."""
+    if isinstance(counts, Mapping) and "|" in key:
+        return {"|".join(level_label(part) for part in str(k).split("|")): v for k, v in counts.items()}
+    return counts
+
+
 def _margin_counts(name: str, levels: tuple[str, ...], margin: object) -> FloatArray:
     """Population counts in the order of the sample's levels, with the coverage checks."""
     if not isinstance(margin, Mapping) or not margin:
@@ -217,9 +245,7 @@ def poststratify(design: Design, table: Table, population: Mapping[str, Any]) ->
         "|".join(levels[codes[c]] for levels, codes in zip(cells.levels, cells.codes, strict=True))
         for c in range(cells.n_cells)
     )
-    if isinstance(counts, Mapping) and len(names) > 1:
-        counts = {"|".join(level_label(part) for part in str(k).split("|")): v for k, v in counts.items()}
-    target = _margin_counts(str(key), labels, counts)
+    target = _margin_counts(str(key), labels, _joint_counts(str(key), counts))
     before = design.weights
     current = group_sum(cells.row_cell, before, cells.n_cells)
     after = before * (target / current)[cells.row_cell]
@@ -275,14 +301,21 @@ class Raking:
 def rake(
     design: Design, table: Table, margins: Mapping[str, Any], *, epsilon: float = 1.0, maxit: int = 10
 ) -> tuple[Design, WeightingReport]:
-    """Rake to several margins ``{"sex": {...}, "age": {...}}`` (R's ``rake``)."""
+    """Rake to several margins ``{"sex": {...}, "age": {...}}`` (R's ``rake``); a margin may be a
+    joint table of several variables, ``{"sex|age": {"female|18-34": n, ...}, "region": {...}}``."""
     if not isinstance(margins, Mapping) or not margins:
         raise AnalysisError(_("Raking needs at least one margin."))
     if not (isinstance(epsilon, int | float) and epsilon > 0) or not (isinstance(maxit, int) and maxit >= 1):
         raise AnalysisError(_("“epsilon” must be positive and “maxit” a positive whole number."))
-    names = [str(name) for name in margins]
+    keys = [str(key) for key in margins]
+    names = list(dict.fromkeys(part for key in keys for part in key.split("|")))
     cells = _cells(table, names)
-    targets = [_margin_counts(name, levels, margins[name]) for name, levels in zip(names, cells.levels, strict=True)]
+    margin_codes: list[IntArray] = []
+    targets: list[FloatArray] = []
+    for key, margin in zip(keys, margins.values(), strict=True):
+        codes, labels = _joint_margin(cells, names, key)
+        margin_codes.append(codes)
+        targets.append(_margin_counts(key, labels, _joint_counts(key, margin)))
     before = design.weights
     base = group_sum(cells.row_cell, before, cells.n_cells)
     tolerance = epsilon * before.sum() if epsilon < 1 else epsilon
@@ -293,7 +326,7 @@ def rake(
     converged = False
     while iterations < maxit:
         factors = []
-        for codes, target in zip(cells.codes, targets, strict=True):
+        for codes, target in zip(margin_codes, targets, strict=True):
             current = group_sum(codes, base * factor, len(target))
             factor = factor * (target / current)[codes]
             factors.append(factor)
@@ -310,7 +343,7 @@ def rake(
         )
     after = before * factor[cells.row_cell]
     counts = np.bincount(cells.row_cell, minlength=cells.n_cells).astype(np.float64)
-    step = Raking(cells.row_cell, before, counts, cells.codes, factors)
+    step = Raking(cells.row_cell, before, counts, margin_codes, factors)
     report = WeightingReport.of("rake", before, after, iterations)
     return design.reweighted(after, step), report
 

@@ -18,10 +18,11 @@
        {"id": "r", "stat": "ratio", "var": "spent", "denominator": "income"},
        {"id": "e", "stat": "chisq", "vars": ["satisfied", "age"], "statistic": "F", "table": true}]}
 
-Calibration methods: ``"rake"`` (``margins``, ``epsilon`` default 1, ``maxit`` default 10 as in
-R), ``"poststratify"`` (one margin, or a joint table ``{"sex|age": {"female|18-34": n, ...}}``)
-and ``"linear"`` (GREG: ``population`` size, complete ``margins`` of factors and ``totals`` of
-numeric variables). ``"calibration"`` may also be a list of steps applied in order.
+Calibration methods: ``"rake"`` (``margins``, each one variable or a joint table ``"a|b"``;
+``epsilon`` default 1, ``maxit`` default 10 as in R), ``"poststratify"`` (one margin, or a
+joint table ``{"sex|age": {"female|18-34": n, ...}}``) and ``"linear"`` (GREG: ``population``
+size, complete ``margins`` of factors and ``totals`` of numeric variables). ``"calibration"``
+may also be a list of steps applied in order.
 
 The result maps each estimate id to ``{"estimate", "se", "ci", "deff", "n", "weighted_n"}``;
 with ``"by"`` to one such object per level; a ``"chisq"`` to ``{"F", "ndf", "ddf", "p"}`` (or

@@ -128,6 +128,32 @@ def test_raked_mean_and_total_match_r(dclus1: Design, apiclus1: Table) -> None:
     assert report.converged and report.iterations > 1
 
 
+def test_raking_with_r_default_control_matches_rakecheck(dclus1: Design, apiclus1: Table) -> None:
+    """``rake(dclus1, list(~stype, ~sch.wide), ...)`` with R's default epsilon = 1, maxit = 10
+    (tests/rakecheck.Rout.save prints 641.23, 23.704; 3647300, 400603)."""
+    design, _report = rake(dclus1, apiclus1, {"stype": POP_TYPES, "sch.wide": POP_SCHWIDE})
+    api00 = mean(design, apiclus1.numeric("api00"))
+    enroll = total(design, apiclus1.numeric("enroll"))
+    assert round(api00.estimate, 2) == 641.23 and round(api00.se, 3) == 23.704
+    assert round(enroll.estimate, -2) == 3647300 and round(enroll.se) == 400603
+
+
+def test_raking_to_a_joint_table_and_a_margin_matches_rakecheck(dclus1: Design, apiclus1: Table) -> None:
+    """``rake(dclus1, list(~stype+sch.wide, ~comp.imp), list(xtabs(~stype+sch.wide, apipop),
+    pop.imp))`` prints 642.62, SE 22.732."""
+    apipop = api_table("apipop")
+    stype, schwide = apipop.factor("stype"), apipop.factor("sch.wide")
+    joint = {
+        f"{s}|{w}": float(((stype.codes == i) & (schwide.codes == j)).sum())
+        for i, s in enumerate(stype.levels)
+        for j, w in enumerate(schwide.levels)
+    }
+    margins = {"stype|sch.wide": joint, "comp.imp": {"No": 1712, "Yes": 4482}}
+    design, _report = rake(dclus1, apiclus1, margins)
+    api00 = mean(design, apiclus1.numeric("api00"))
+    assert round(api00.estimate, 2) == 642.62 and round(api00.se, 3) == 22.732
+
+
 def test_linear_calibration_to_a_total_matches_r(dclus1: Design, apiclus1: Table) -> None:
     design, _report = calibrate_linear(dclus1, apiclus1, population=6194, totals={"api99": 3914069})
     api00 = mean(design, apiclus1.numeric("api00"))
