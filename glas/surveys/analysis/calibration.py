@@ -193,6 +193,20 @@ def _margin_counts(name: str, levels: tuple[str, ...], margin: object) -> FloatA
     return np.array([counts[level] for level in levels], dtype=np.float64)
 
 
+def _spread(
+    cache: dict[str, Any], psu: IntArray, cell: IntArray, weights: FloatArray, n_psu: int, per_cell: FloatArray
+) -> FloatArray:
+    """PSU totals of ``weights_i · per_cell[cell_i, :]``. When every row is its own unit the
+    rows are simply gathered; otherwise through a cached PSU × cell matrix of weight sums."""
+    if n_psu == len(psu):
+        out = np.empty((n_psu, per_cell.shape[1]))
+        out[psu] = weights[:, None] * per_cell[cell]
+        return out
+    if "spread" not in cache:
+        cache["spread"] = _cell_by_psu(psu, cell, weights, n_psu, per_cell.shape[0])
+    return np.asarray(cache["spread"] @ per_cell)
+
+
 def _cell_by_psu(psu: IntArray, cell: IntArray, weights: FloatArray, n_psu: int, n_cells: int) -> Any:
     """n_psu × n_cells matrix of weight sums, to carry per-cell corrections to PSUs: dense
     when small (one ``bincount``), sparse otherwise."""
@@ -228,9 +242,7 @@ class PostStratification:
         ratio = self.old_weights[rows] / self.new_weights[rows]
         sums = _cell_sums(self.cell[rows], codes, values * ratio, self.n_cells, n_codes)
         base = group_sum(self.cell, self.old_weights, self.n_cells)
-        if "spread" not in self.cache:
-            self.cache["spread"] = _cell_by_psu(psu, self.cell, self.new_weights, n_psu, self.n_cells)
-        return np.asarray(self.cache["spread"] @ (sums / base[:, None]))
+        return _spread(self.cache, psu, self.cell, self.new_weights, n_psu, sums / base[:, None])
 
 
 def poststratify(design: Design, table: Table, population: Mapping[str, Any]) -> tuple[Design, WeightingReport]:
@@ -293,9 +305,7 @@ class Raking:
     ) -> FloatArray:
         n_cells = len(self.cell_counts)
         sums = _cell_sums(self.row_cell[rows], codes, values / self.base_weights[rows], n_cells, n_codes)
-        if "spread" not in self.cache:
-            self.cache["spread"] = _cell_by_psu(psu, self.row_cell, self.base_weights, n_psu, n_cells)
-        return np.asarray(self.cache["spread"] @ self._shift(sums))
+        return _spread(self.cache, psu, self.row_cell, self.base_weights, n_psu, self._shift(sums))
 
 
 def rake(

@@ -54,6 +54,7 @@ from .errors import AnalysisError
 from .table import FloatArray, IntArray, Table, dense_codes, group_sum
 
 SELF_REPRESENTING = 1e-7  # R's onestrat: a stratum with (N - n)/N below this has no variance
+TALL = 65_536  # unit totals with more rows than this use np.einsum for the covariance
 
 
 class Residualiser(Protocol):
@@ -173,7 +174,11 @@ class Design:
         result: FloatArray | None = None
         for stage_totals, group, n_groups, scale in self._stages(totals):
             centred = self._centred(stage_totals, group, n_groups)
-            part = np.asarray(centred.T @ (centred * scale[group][:, None]))
+            scaled = centred * scale[group][:, None]
+            if len(centred) > TALL:  # a plain loop, not BLAS threads (they thrash on a busy machine)
+                part = np.asarray(np.einsum("ij,ik->jk", centred, scaled))
+            else:
+                part = np.asarray(centred.T @ scaled)
             result = part if result is None else result + part
         assert result is not None  # noqa: S101 - there is always a first stage
         return result
