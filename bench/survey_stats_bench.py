@@ -6,7 +6,7 @@ then one Rao–Scott crosstab (5 × 4). Prints seconds and peak memory (traced n
 allocations) per step. When ``Rscript`` with the survey package is on PATH, the same job runs
 in R on the same data and the ratio is printed; otherwise that part is skipped with a message.
 
-    .venv/bin/python bench/survey_stats_bench.py [--rows 1000000] [--seed 1]
+    .venv/bin/python bench/survey_stats_bench.py [--rows 1000000] [--seed 1] [--no-clusters]
 """
 
 from __future__ import annotations
@@ -130,10 +130,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-clusters", action="store_true", help="every response its own PSU (stratified only)")
     args = parser.parse_args()
     columns = synthetic(args.rows, args.seed)
     margins = population(columns)
-    print(f"{args.rows:,} responses, 10 strata, 2,000 clusters, 4 raking margins; numpy {np.__version__}")
+    clusters = "no clusters" if args.no_clusters else "2,000 clusters"
+    print(f"{args.rows:,} responses, 10 strata, {clusters}, 4 raking margins; numpy {np.__version__}")
     tracemalloc.start()
     timings: dict[str, float] = {}
     table = step("load columns", lambda: Table.from_arrays(columns), timings)
