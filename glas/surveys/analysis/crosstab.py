@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.utils.translation import gettext as _
 from scipy import linalg, stats
 
@@ -80,14 +81,26 @@ def _num(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _present(factor: Factor, keep: npt.NDArray[np.bool_]) -> Factor:
+    """The factor restricted to the levels that occur where ``keep`` (a level seen only beside a
+    missing value of the other variable would be an empty row, for which R returns NaN)."""
+    used = np.bincount(factor.codes[keep], minlength=len(factor.levels)) > 0
+    if used.all():
+        return factor
+    mapping = np.where(used, np.cumsum(used) - 1, -1)
+    codes = np.where(factor.codes >= 0, mapping[np.maximum(factor.codes, 0)], -1)
+    return Factor(codes.astype(np.int64), tuple(level for level, on in zip(factor.levels, used, strict=True) if on))
+
+
 def crosstab(design: Design, rows: Factor, columns: Factor) -> Crosstab:
     """Weighted table of two factors with the Rao–Scott corrected tests."""
-    nr, nc = len(rows.levels), len(columns.levels)
-    if nr < 2 or nc < 2:
-        raise AnalysisError(_("A cross-tabulation needs at least two levels in each variable."))
     keep = ~rows.missing & ~columns.missing
     if not keep.any():
         raise AnalysisError(_("No rows have both variables of the cross-tabulation."))
+    rows, columns = _present(rows, keep), _present(columns, keep)
+    nr, nc = len(rows.levels), len(columns.levels)
+    if nr < 2 or nc < 2:
+        raise AnalysisError(_("A cross-tabulation needs at least two levels in each variable."))
     k = nr * nc
     cell = np.where(keep, rows.codes + nr * columns.codes, 0)  # rows vary fastest, as R's interaction()
     w = np.where(keep, design.weights, 0.0)
@@ -117,7 +130,10 @@ def crosstab(design: Design, rows: Factor, columns: Factor) -> Crosstab:
     scaled = contrasts * inverse_p[:, None]
     denominator = contrasts.T @ scaled / n
     numerator = scaled.T @ v @ scaled
-    delta = np.linalg.solve(denominator, numerator)
+    try:
+        delta = np.linalg.solve(denominator, numerator)
+    except np.linalg.LinAlgError as error:
+        raise AnalysisError(_("The design effects of this table cannot be computed.")) from error
     trace = float(np.trace(delta))
     trace2 = float(np.trace(delta @ delta))
     ndf = trace * trace / trace2

@@ -239,3 +239,13 @@ def test_the_weighting_report_gives_kish_effective_sample_size() -> None:
     _design, report = trim_weights(make_design(table, weights="w"), upper=100)
     assert report.effective_sample_size == pytest.approx(15**2 / 55)
     assert report.design_effect == pytest.approx(5 * 55 / 15**2)
+
+
+def test_a_level_seen_only_beside_missing_values_is_left_out_of_the_table() -> None:
+    table, design = clustered()
+    age = table.numeric("age").copy()
+    sex = table.factor("sex").codes.astype(np.float64)
+    sex[age == 3] = np.nan  # age 3 never has a sex
+    with_gap = Table.from_arrays({"sex": sex, "age": age})
+    result = crosstab(design, with_gap.factor("sex"), with_gap.factor("age"))
+    assert result.column_levels == ("0", "1", "2") and math.isfinite(result.test()["F"])
