@@ -984,8 +984,8 @@ def _second_keyings(rng: random.Random, papers: list[Plan]) -> list[Plan]:
     """Second, independent keyings of a sample of paper questionnaires. A third of them carry a
     keying mistake (a different but valid answer) for the double-entry comparison to find.
 
-    They are saved but not submitted: submitting would take a second quota place and count the
-    questionnaire twice in the results, as the services do not yet treat round two apart."""
+    They are submitted like the first keyings; a second keying takes no quota place and is left
+    out of results and exports (it only checks the first)."""
     if not papers:
         return []
     chosen = rng.sample(papers, max(1, round(len(papers) / 7)))
@@ -1004,10 +1004,10 @@ def _second_keyings(rng: random.Random, papers: list[Plan]) -> list[Plan]:
                 channel="paper",
                 answers=answers,
                 other=dict(first.other),
-                submit=False,
                 paper_ref=first.paper_ref,
                 entry_round=2,
                 started_at=start,
+                submitted_at=start + dt.timedelta(minutes=rng.randint(4, 9)),
             )
         )
     return keyings

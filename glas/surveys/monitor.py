@@ -192,7 +192,9 @@ def fieldwork_monitor(survey: Survey, *, now: dt.datetime | None = None) -> Moni
     by_settlement = None
     if settlement_question is not None:
         counts = dict(
-            Answer.objects.filter(question=settlement_question, response__status=Response.Status.COMPLETE)
+            Answer.objects.filter(
+                question=settlement_question, response__status=Response.Status.COMPLETE, response__entry_round=1
+            )
             .values("text")
             .annotate(count=Count("id"))
             .values_list("text", "count")

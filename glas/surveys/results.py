@@ -87,7 +87,9 @@ class ResultTable:
 
 
 def _complete_answers(survey: Survey) -> QuerySet[Answer]:
-    return Answer.objects.filter(question__survey=survey, response__status=Response.Status.COMPLETE)
+    return Answer.objects.filter(
+        question__survey=survey, response__status=Response.Status.COMPLETE, response__entry_round=1
+    )
 
 
 def _labels(question: Question, settlements: Mapping[str, str]) -> dict[str, str]:
@@ -175,7 +177,7 @@ def survey_results(
     if weights is not None:
         raise NotImplementedError("Weighted results come with the weighting engine.")
     structure = structure or survey_structure(survey)
-    base = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE).count()
+    base = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
     questions = [q for q in structure.questions if q.type in CODE_TYPES | JSON_TYPES | Question.NUMBER_TYPES]
     settlements: dict[str, str] = {}
     if any(q.type == Question.Type.SETTLEMENT for q in questions):
@@ -206,7 +208,7 @@ CACHE_SECONDS = 600
 def cached_survey_results(survey: Survey) -> ResultTable:
     """``survey_results`` kept in the cache for the public page and the API, under a key that
     changes whenever the survey is edited or a response is completed or withdrawn."""
-    complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE).count()
+    complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
     key = f"surveys:results:{survey.pk}:{survey.updated_at.timestamp()}:{complete}"
     table = cache.get(key)
     if table is None:

@@ -201,7 +201,8 @@ def response_records(
     has_logic = with_hidden and any(node.logic for node in nodes)
     responses = Response.objects.filter(survey=structure.survey)
     if complete_only:
-        responses = responses.filter(status=Response.Status.COMPLETE)
+        # Second keyings of paper questionnaires only check the first (see entry_mismatches).
+        responses = responses.filter(status=Response.Status.COMPLETE, entry_round=1)
     responses = responses.only("id", "channel", "status", "submitted_at", "entry_round").order_by("pk")
     by_id = structure.by_id
     number, last = 0, 0
@@ -255,7 +256,7 @@ def response_table(survey: Survey, *, complete_only: bool = True) -> tuple[list[
     return [name for name, _question, _part in columns], rows()
 
 
-def _cell(answer: AnswerRow | None, question: Question, part: str) -> Any:
+def _cell(answer: AnswerRow | Answer | None, question: Question, part: str) -> Any:
     if answer is None:
         return None
     if part == OTHER_CODE and question.allow_other:

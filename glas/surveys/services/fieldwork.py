@@ -263,17 +263,21 @@ def response_save_answers(
     if errors:
         raise AnswersInvalid(errors)
     with transaction.atomic():
-        Answer.objects.filter(response=response, question__in=to_clear).delete()
+        if to_clear:
+            Answer.objects.filter(response=response, question__in=to_clear).delete()
+        rows = []
         for question, clean in to_save.items():
-            values: dict[str, Any] = {
-                "text": "",
-                "number": None,
-                "date": None,
-                "codes": None,
-                "other_text": clean.other_text,
-            }
-            values[question.storage] = clean.value
-            Answer.objects.update_or_create(response=response, question=question, defaults=values)
+            row = Answer(response=response, question=question, other_text=clean.other_text)
+            setattr(row, question.storage, clean.value)
+            rows.append(row)
+        # One INSERT … ON CONFLICT for the whole page (SQLite and PostgreSQL), not a query pair
+        # per answer; every typed column is rewritten so a changed answer leaves nothing behind.
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["response", "question"],
+            update_fields=["text", "number", "date", "codes", "other_text"],
+        )
         _respondent_audit(
             response, actor, "surveys.response.answers_saved", {"answers": len(to_save), "cleared": len(to_clear)}
         )
@@ -321,7 +325,9 @@ def response_submit(*, actor: User | None, response: Response, token: str = "") 
             pk=response.invitation_id, completed_at__isnull=True
         ).update(completed_at=timezone.now()):
             raise DomainError(_("This invitation has already been used to answer."), field="token", code="used")
-        closed = _take_quota_places(response, values)
+        # A second keying of a paper questionnaire is a check on the first, not another
+        # respondent: it takes no quota place and is not counted in results or exports.
+        closed = _take_quota_places(response, values) if response.entry_round == 1 else False
         now = timezone.now()
         Response.objects.filter(pk=response.pk).update(status=Response.Status.COMPLETE, submitted_at=now)
         response.status, response.submitted_at = Response.Status.COMPLETE, now

@@ -131,3 +131,23 @@ def test_the_last_place_of_a_cell_is_given_exactly_once_under_concurrent_submiss
     assert sorted(outcomes) == ["complete"] + ["quota_full"] * 7
     assert QuotaCell.objects.get(key="place=kresna|sex=f").filled == 1
     assert Response.objects.filter(status="complete").count() == 1
+
+
+def test_a_second_keying_of_a_paper_questionnaire_takes_no_quota_place_and_is_not_counted(
+    researcher, advisor, civic_survey
+):
+    from glas.surveys.results import survey_results
+    from glas.surveys.selectors import response_table
+
+    define(researcher, civic_survey)
+    services.survey_transition(actor=researcher, survey=civic_survey, to="fieldwork")
+    for round_ in (1, 2):
+        keyed = services.response_start(
+            actor=advisor, survey=civic_survey, channel="paper", paper_ref="P-7", entry_round=round_
+        )
+        services.response_save_answers(actor=advisor, response=keyed, answers={**BASE, "place": "kresna", "sex": "f"})
+        services.response_submit(actor=advisor, response=keyed)
+    assert Response.objects.filter(status="complete").count() == 2
+    assert QuotaCell.objects.get(key="place=kresna|sex=f").filled == 1
+    assert survey_results(civic_survey).base == 1
+    assert len(list(response_table(civic_survey)[1])) == 1
