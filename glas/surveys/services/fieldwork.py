@@ -228,16 +228,20 @@ def response_save_answers(
     response: Response,
     answers: Mapping[Any, Any],
     other: Mapping[Any, Any] | None = None,
+    structure: Structure | None = None,
 ) -> Response:
     """Save (or clear, with an empty value) answers keyed by question id or variable name;
     ``other`` holds "please specify" texts by the same keys. Every answer is checked against its
-    question; if any is refused, nothing is saved and ``AnswersInvalid`` lists them all."""
+    question; if any is refused, nothing is saved and ``AnswersInvalid`` lists them all.
+    ``structure``: the questionnaire if the caller has loaded it already (it must be this
+    response's survey)."""
     _check_can_write(actor, response)
     survey = response.survey
     _check_open(survey)
     if response.status != Response.Status.IN_PROGRESS:
         raise DomainError(_("This response has been submitted and can no longer be changed."), code="submitted")
-    structure = survey_structure(survey)
+    if structure is None or structure.survey.pk != survey.pk:
+        structure = survey_structure(survey)
     other_by_question = {}
     for key, text in (other or {}).items():
         question = _key(key, structure)

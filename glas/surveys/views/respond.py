@@ -286,7 +286,7 @@ def answer_page(
         others={question.variable: others.get(question.pk, "") for question in questions},
     )
     if request.method == "POST":
-        saved = _save(request, form, response)
+        saved = _save(request, form, response, structure)
         if isinstance(saved, HttpResponse):
             return saved
         if saved:
@@ -298,14 +298,16 @@ def answer_page(
     )
 
 
-def _save(request: HttpRequest, form: SectionAnswerForm, response: Response) -> bool | HttpResponse:
+def _save(request: HttpRequest, form: SectionAnswerForm, response: Response, structure: Any) -> bool | HttpResponse:
     if not form.is_valid():
         form.collect_field_errors()
         return False
     answers, other = form.answers()
     actor = request.user if request.user.is_authenticated else None
     try:
-        services.response_save_answers(actor=actor, response=response, answers=answers, other=other)  # type: ignore[arg-type]
+        services.response_save_answers(  # type: ignore[arg-type]
+            actor=actor, response=response, answers=answers, other=other, structure=structure
+        )
     except services.AnswersInvalid as error:
         form.set_service_errors(error.errors)
         return False
