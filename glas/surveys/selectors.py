@@ -290,6 +290,15 @@ def surveys_with_response_counts(*, status: str = "") -> QuerySet[Survey]:
 # --- Respondents and entry (views/respond.py, views/entry.py) -------------------------------
 
 
+def surveys_with_published_results(limit: int = 20) -> list[Survey]:
+    """The latest surveys whose results are public (not drafts), newest first."""
+    return list(
+        Survey.objects.filter(results_published=True)
+        .exclude(status=Survey.Status.DRAFT)
+        .order_by("-fieldwork_end", "-created_at", "-id")[:limit]
+    )
+
+
 def open_surveys() -> QuerySet[Survey]:
     """Surveys in fieldwork today (the dates are checked in the database)."""
     from django.utils import timezone

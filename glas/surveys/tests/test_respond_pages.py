@@ -37,6 +37,13 @@ def test_open_surveys_are_listed_and_shown_on_the_home_page(client, survey):
     assert f"/surveys/{survey.public_id}/".encode() in client.get("/").content
 
 
+def test_published_results_are_listed_but_unpublished_ones_are_not(client, survey):
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    assert f"/surveys/{survey.public_id}/results/".encode() not in client.get("/surveys/").content
+    Survey.objects.filter(pk=survey.pk).update(results_published=True)
+    assert f"/surveys/{survey.public_id}/results/".encode() in client.get("/surveys/").content
+
+
 def test_the_start_page_explains_anonymity_and_that_the_public_link_is_not_representative(client, survey):
     page = client.get(f"/surveys/{survey.public_id}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200

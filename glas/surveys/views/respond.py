@@ -149,7 +149,12 @@ def open_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         survey = next(survey for survey in by_letter if str(survey.public_id) == form.cleaned_data["survey"])
         return start_response(request, survey, channel=Response.Channel.INVITATION, token=form.cleaned_data["code"])
-    context = {"surveys": surveys, "form": form, "letter_surveys": by_letter}
+    context = {
+        "surveys": surveys,
+        "form": form,
+        "letter_surveys": by_letter,
+        "published": selectors.surveys_with_published_results(),
+    }
     return render(request, "surveys/respond_list.html", context, status=400 if form.errors else 200)
 
 
