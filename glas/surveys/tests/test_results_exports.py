@@ -20,6 +20,13 @@ from glas.surveys.selectors import response_records, response_table, survey_stru
 from glas.surveys.tests.results_data import build_rich_survey, fill, submit
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(settings):
+    """The pages are read in English (no language cookie or header: the default applies); the
+    Bulgarian texts are checked by tests/test_translations.py."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def rich(researcher, kresna):
     return fill(build_rich_survey(researcher))

@@ -16,6 +16,13 @@ from glas.surveys.results import Frequency, NumericSummary, survey_results
 from glas.surveys.tests.results_data import build_rich_survey, fill, submit
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(settings):
+    """The pages are read in English (no language cookie or header: the default applies); the
+    Bulgarian texts are checked by tests/test_translations.py."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def rich(researcher, kresna):
     return fill(build_rich_survey(researcher))
@@ -113,8 +120,10 @@ def test_the_public_results_page_shows_charts_with_their_data_tables(client, pub
     assert "not representative" in page
 
 
-def test_the_public_results_page_is_bulgarian_by_default(published):
+def test_the_public_results_page_is_bulgarian_by_default(published, settings):
     from django.test import Client
+
+    settings.LANGUAGE_CODE = "bg"
 
     response = Client().get(reverse("surveys:results_public", args=[published.public_id]))
     assert response.status_code == 200
