@@ -16,7 +16,10 @@ from glas.commission.models import Commission, CommissionMember, Meeting, Meetin
 
 
 @pytest.fixture(autouse=True)
-def _messages_in_english() -> Iterator[None]:
+def _messages_in_english(settings: Any) -> Iterator[None]:
+    """These tests read the English messages (pages and services); tests/test_translations.py
+    checks the Bulgarian ones."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
