@@ -54,10 +54,12 @@ INSTALLED_APPS = [
     "glas.accounts",
     "glas.api",
     "glas.surveys",
+    "glas.integrity",
     "glas.commission",
 ]
 
 MIDDLEWARE = [
+    "glas.integrity.middleware.ReporterPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "glas.core.middleware.SecurityHeadersMiddleware",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("glas.core.urls")),
     path("surveys/", include("glas.surveys.urls")),
     path("commission/", include("glas.commission.urls")),
+    path("integrity/", include("glas.integrity.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"
