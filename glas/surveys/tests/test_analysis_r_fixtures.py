@@ -3,7 +3,7 @@
 ``fixtures/r/expected.json`` holds R's results at full precision, written by
 ``fixtures/r/make_fixtures.R`` (see the README beside it; R is not needed to run these tests).
 Its ``synthetic`` section is computed on ``fixtures/r/synthetic.csv`` (committed, written by
-``make_data.py``): stratified cluster samples with and without fpc, a certainty stratum,
+``make_data.py``): stratified cluster samples with and without fpc, a certainty stratum, two stages,
 element samples, post-stratification (one margin and a joint table), raking to three margins,
 linear calibration, weight trimming; for each, means and totals of a numeric variable and of a
 factor with missing values, ratios, domain estimates (``svyby``), design effects and the
@@ -78,6 +78,14 @@ def _synthetic_designs() -> dict[str, Callable[[], Design]]:
         "stratified_cluster_fpc": base,
         "stratified_cluster": lambda: make_design(synthetic(), ids="cluster", strata="stratum", weights="weight"),
         "cluster": lambda: make_design(synthetic(), ids="cluster", weights="weight"),
+        "two_stage_fpc": lambda: make_design(
+            synthetic(),
+            ids=["cluster", "household"],
+            strata="stratum",
+            weights="weight",
+            fpc=["fpc", "fpc_households"],
+        ),
+        "two_stage": lambda: make_design(synthetic(), ids=["cluster", "household"], strata="stratum", weights="weight"),
         "stratified_fpc": lambda: make_design(synthetic(), strata="stratum", weights="weight", fpc="fpc_rows"),
         "weights_only": lambda: make_design(synthetic(), weights="weight"),
         "poststratify_age": calibrated(lambda d, t: poststratify(d, t, {"age": pop["age"]})),
