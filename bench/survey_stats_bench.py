@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -173,26 +174,35 @@ def run_r(
         script.write_text(R_SCRIPT, encoding="utf-8")
         data, margins_csv = str(directory / "data.csv"), str(directory / "margins.csv")
         command = [rscript, str(script), data, margins_csv, str(int(clusters))]
-        try:
-            out = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout)  # noqa: S603
-        except subprocess.TimeoutExpired:
-            print(f"R: stopped after {timeout:.0f} s (--r-timeout); try fewer --rows.")
+        result: dict[str, Any] = {"times": {}, "peaks": {}, "means": {}, "read": math.nan, "chisq": None}
+        errors = directory / "stderr.txt"
+        with errors.open("w", encoding="utf-8") as stderr:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)  # noqa: S603
+            timer = threading.Timer(timeout, process.kill)
+            timer.start()
+            assert process.stdout is not None  # stdout is a pipe
+            for line in process.stdout:  # steps are printed as R finishes them
+                kind, *fields = line.rstrip("\n").split("\t")
+                if kind == "read":
+                    result["read"] = float(fields[0])
+                    print(f"R: read.csv {result['read']:.2f} s (not counted)", flush=True)
+                elif kind == "time":
+                    result["times"][fields[0]] = float(fields[1])
+                    result["peaks"][fields[0]] = float(fields[2])
+                    print(f"R: {fields[0]:<25} {float(fields[1]):8.3f} s   max used {fields[2]} MB", flush=True)
+                elif kind == "mean":
+                    result["means"][fields[0]] = (float(fields[1]), float(fields[2]))
+                elif kind == "chisq":
+                    result["chisq"] = tuple(float(field) for field in fields)
+            returncode = process.wait()
+            timed_out = not timer.is_alive() and returncode != 0
+            timer.cancel()
+        if returncode != 0:
+            if timed_out:
+                print(f"R: stopped after {timeout:.0f} s (--r-timeout); try fewer --rows.")
+            else:
+                print("R failed:\n" + errors.read_text(encoding="utf-8")[-2000:])
             return None
-    if out.returncode != 0:
-        print("R failed:\n" + out.stderr[-2000:])
-        return None
-    result: dict[str, Any] = {"times": {}, "peaks": {}, "means": {}, "read": math.nan, "chisq": None}
-    for line in out.stdout.splitlines():
-        kind, *fields = line.split("\t")
-        if kind == "read":
-            result["read"] = float(fields[0])
-        elif kind == "time":
-            result["times"][fields[0]] = float(fields[1])
-            result["peaks"][fields[0]] = float(fields[2])
-        elif kind == "mean":
-            result["means"][fields[0]] = (float(fields[1]), float(fields[2]))
-        elif kind == "chisq":
-            result["chisq"] = tuple(float(field) for field in fields)
     return result
 
 
@@ -202,7 +212,7 @@ def relative(a: float, b: float) -> float:
 
 def compare(glas: dict[str, float], r: dict[str, Any], figures: dict[str, float]) -> None:
     """Per-step seconds and ratio, then the largest relative difference between the figures."""
-    print(f"\nR: read.csv {r['read']:.2f} s (not counted)")
+    print()
     print(f"{'step':<28} {'R s':>9} {'R peak MB':>10} {'Glas s':>9} {'R / Glas':>9}")
     for label in STEPS:
         seconds = r["times"][label]
