@@ -4,7 +4,9 @@ The reference is R's ``survey`` package (T. Lumley; Debian ``r-cran-survey``): e
 here follows its semantics — ``svydesign``, ``postStratify``, ``rake``, ``calibrate``,
 ``trimWeights``, ``svymean``, ``svytotal``, ``svyratio``, ``svyby`` and ``svychisq`` — and the
 tests in ``glas/surveys/tests/test_analysis_*.py`` check the published examples on the ``api``
-data to 1e-6 relative. The code is vectorised numpy/scipy: group sums are ``np.bincount``
+data to 1e-6 relative, and ``test_analysis_r_fixtures.py`` checks every function against R's
+results on a committed synthetic sample (``tests/fixtures/r``: the sample, the R script that
+made ``expected.json`` and how to regenerate it). The code is vectorised numpy/scipy: group sums are ``np.bincount``
 over integer codes, never a loop over rows.
 
 Modules:

@@ -18,9 +18,12 @@ effect follows ``svymean(..., deff = TRUE)``: the design variance over the varia
 simple random sampling without replacement of the same size,
 ``v_srs = s²_w · (N̂ − n) / (N̂ · n)`` for a mean and ``s²_w · N̂² · (N̂ − n) / (N̂ · n)`` for a
 total, with ``s²_w = Σw(y − ȳ)²/Σw · m/(m − 1)`` (``m`` rows with a non-zero weight) and ``N̂``
-the sum of the weights. Like R, a calibrated design counts every row of the design in ``n``
-(R keeps the rows of a calibrated design when it subsets). The design effect is not defined
-(``None``) when ``N̂ ≤ n`` or for ratios.
+the sum of the weights and ``n = m`` the rows of the domain with a value and a non-zero
+weight (R's ``nobs <- sum(weights(design) != 0)`` after ``na.rm``/``svyby`` subsetting). This
+holds for calibrated designs too: R keeps all their rows when it subsets but gives the rows
+outside a weight of 0, so they are not counted (checked against R in
+``tests/fixtures/r/expected.json``). The design effect is not defined (``None``) when
+``N̂ ≤ n`` or for ratios.
 """
 
 from __future__ import annotations
@@ -102,15 +105,14 @@ def _estimates_by(
     variance = design.variances_of_totals(totals)
     deff = np.full(n_codes, math.nan)
     if kind != "ratio":
-        nonzero = group_sum(code, (w != 0).astype(np.float64), n_codes)
-        nobs = np.full(n_codes, float(design.n_rows)) if design.is_calibrated else n.astype(np.float64)
+        nobs = group_sum(code, (w != 0).astype(np.float64), n_codes)
         with np.errstate(divide="ignore", invalid="ignore"):
             spread = group_sum(code, w * np.square(yv - y_mean[code]), n_codes) / weight_sum
-            s2 = spread * nonzero / (nonzero - 1)
+            s2 = spread * nobs / (nobs - 1)
             vsrs = s2 * (weight_sum - nobs) / (weight_sum * nobs)
             if kind == "total":
                 vsrs = vsrs * weight_sum * weight_sum
-            deff = np.where((nonzero >= 2) & (weight_sum > nobs) & (vsrs > 0), variance / vsrs, math.nan)
+            deff = np.where((nobs >= 2) & (weight_sum > nobs) & (vsrs > 0), variance / vsrs, math.nan)
     return [
         Estimate(
             float(estimate[j]) if n[j] else math.nan,
