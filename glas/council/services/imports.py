@@ -297,13 +297,12 @@ class _Parser:
                 _("The majority “%(value)s” is not one of: обикновено, абсолютно, 2/3.") % {"value": cell("majority")},
             )
         votes: dict[int, str] = {}
+        unvoted: list[str] = []  # in office that day, no vote: fine only when the line has no roll call
         for index, councillor in voters.items():
             value = " ".join(cells[index].split()).casefold() if index < len(cells) else ""
             if not value:
                 if day is not None and councillor.is_active_on(day):
-                    self.error(
-                        line, _("No vote for %(name)s, who was a councillor on that day.") % {"name": councillor.name}
-                    )
+                    unvoted.append(councillor.name)
                 continue
             choice = VOTES.get(value)
             if choice is None:
@@ -320,6 +319,12 @@ class _Parser:
                 )
             else:
                 votes[councillor.pk] = choice
+        if votes and unvoted:
+            self.error(
+                line,
+                _("No vote for %(names)s, who held office that day; a roll call names every councillor.")
+                % {"names": ", ".join(unvoted)},
+            )
         if len(self.errors) > before or day is None or status is None or majority is None:
             return None
         problem = outcome_problem(tally_of(votes.values(), seats=self.term.seats, required_majority=majority), status)
