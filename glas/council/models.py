@@ -35,6 +35,11 @@ def document_path(instance: models.Model, filename: str) -> str:
     return _server_side_name("documents", instance, filename)
 
 
+def search_key(text: str) -> str:
+    """Text as the decision search compares it: case-folded, spaces collapsed."""
+    return " ".join(text.casefold().split())
+
+
 class Term(models.Model):
     """A mandate of the municipal council (мандат), e.g. 2023–2027."""
 
@@ -346,6 +351,9 @@ class Decision(models.Model):
     required_majority = models.CharField(
         _("required majority"), max_length=20, choices=Majority.choices, default=Majority.SIMPLE
     )
+    # Number, title and text, case-folded, kept by the services: a case-insensitive search of
+    # Cyrillic that works alike on SQLite (whose LIKE folds only ASCII) and PostgreSQL.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -365,6 +373,9 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("council:decision", args=[self.public_id])
+
+    def searchable(self) -> str:
+        return search_key(f"№ {self.number} {self.title}\n{self.text}")
 
 
 class Vote(models.Model):

@@ -24,6 +24,7 @@ from glas.council.models import (
     StandingCommittee,
     Term,
     Vote,
+    search_key,
 )
 from glas.council.tally import Tally, tally_of
 
@@ -155,15 +156,16 @@ def decisions_search(
     committee: StandingCommittee | None = None,
     term: Term | None = None,
 ) -> QuerySet[Decision]:
-    """Decisions matching ``query`` in their number, title or text, with filters. On PostgreSQL
-    the title and text are also matched by Bulgarian-agnostic full-text search ("simple"
-    configuration); elsewhere, and always in addition, by a case-insensitive substring."""
+    """Decisions matching ``query`` in their number, title or text, with filters: a
+    case-insensitive substring of the case-folded ``search_text`` (any database), and on
+    PostgreSQL also full-text search of the words in any order ("simple" configuration, as
+    PostgreSQL has no Bulgarian stemmer)."""
     decisions = Decision.objects.select_related("session", "committee", "term")
     if term is not None:
         decisions = decisions.filter(term=term)
-    query = " ".join(query.split())[:200]
+    query = search_key(query)[:200]
     if query:
-        match = Q(title__icontains=query) | Q(text__icontains=query)
+        match = Q(search_text__contains=query)
         number = DECISION_NUMBER.fullmatch(query)
         if number:
             match |= Q(number=int(number.group(1)))

@@ -434,21 +434,22 @@ def decisions_import_csv(*, actor: User | None, term: Term, data: bytes) -> Impo
         ]
     )
     sessions = {s.number: s for s in Session.objects.filter(term=term, number__in=list(first_dates))}
-    decisions = Decision.objects.bulk_create(
-        [
-            Decision(
-                term=term,
-                number=row.number,
-                date=row.date,
-                session=sessions[row.session],
-                title=row.title,
-                text=row.text,
-                status=row.status,
-                required_majority=row.majority,
-            )
-            for row in report.rows
-        ]
-    )
+    new = [
+        Decision(
+            term=term,
+            number=row.number,
+            date=row.date,
+            session=sessions[row.session],
+            title=row.title,
+            text=row.text,
+            status=row.status,
+            required_majority=row.majority,
+        )
+        for row in report.rows
+    ]
+    for decision in new:
+        decision.search_text = decision.searchable()
+    decisions = Decision.objects.bulk_create(new)
     created = {d.number: d for d in Decision.objects.filter(term=term, number__in=[d.number for d in decisions])}
     Vote.objects.bulk_create(
         [

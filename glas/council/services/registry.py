@@ -405,6 +405,7 @@ def _fill_decision(decision: Decision, session: Session, data: Mapping[str, Any]
     if decision.committee is not None and decision.committee.term_id != session.term_id:
         raise DomainError(_("The committee belongs to another term."), field="committee")
     _within_term(session.term, decision.date)
+    decision.search_text = decision.searchable()
 
 
 def _check_outcome(decision: Decision, choices: Iterable[str]) -> None:

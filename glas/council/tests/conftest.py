@@ -16,6 +16,7 @@ from glas.council.models import Decision, Session, Term
 
 START, END = dt.date(2023, 11, 13), dt.date(2027, 11, 12)
 NAMES = ["Ана Тестова", "Борис Тестов", "Вера Тестова", "Глеб Тестов", "Дора Тестова"]
+CSV_HEAD = ";".join(["номер", "дата", "заседание", "заглавие", "текст", "статус", "мнозинство", *NAMES])
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +28,9 @@ def _messages_in_english() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
+def _media_and_english_pages(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from glas.core.models import AuditEntry
 from glas.council import services
 from glas.council.models import Decision, Session, Vote
 from glas.council.services.imports import ImportRefused
+from glas.council.tests.conftest import CSV_HEAD
 
-HEAD = "номер;дата;заседание;заглавие;текст;статус;мнозинство;Ана Тестова;Борис Тестов;Вера Тестова;Глеб Тестов;Дора Тестова"
+HEAD = CSV_HEAD
 GOOD = [
     "201;27.03.2025;5;Приемане на бюджета;Текст на решението;прието;абсолютно;за;за;за;против;отсъства",
     "202;27.03.2025;5;Продажба на имот;;отхвърлено;;против;против;за;въздържал се;за",

@@ -244,18 +244,17 @@ def decisions_import(request: AuthedRequest) -> HttpResponse:
 
 
 def _import_confirmed(request: AuthedRequest, term: Any, context: dict[str, Any]) -> HttpResponse:
-    form = DecisionsImportForm()
-    context["form"] = form
+    context["form"] = DecisionsImportForm()
     try:
         data = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE).encode("latin-1")
     except (signing.BadSignature, UnicodeEncodeError, AttributeError):
-        form.add_error("file", _("The preview has expired; upload the file again."))
+        context["problem"] = _("The preview has expired; upload the file again.")
         return render(request, "council/staff_import.html", context, status=400)
     try:
         report = services.decisions_import_csv(actor=request.user, term=term, data=data)
     except services.ImportRefused as refused:
         context["errors"] = refused.errors
-        form.add_error("file", _("The file cannot be imported: correct the lines listed below and upload it again."))
+        context["problem"] = _("The file cannot be imported: correct the lines listed below and upload it again.")
         return render(request, "council/staff_import.html", context, status=400)
     messages.success(
         request,
