@@ -89,7 +89,7 @@ class CouncillorAdmin(AuditedAdmin):
             photo = self.cleaned_data.get("photo")
             if photo and hasattr(photo, "content_type"):  # a new upload
                 try:
-                    check_photo(photo)
+                    photo.name = f"photo.{check_photo(photo)}"  # the type found in the bytes names it
                 except DomainError as error:
                     raise forms.ValidationError(error.message) from None
             return photo
