@@ -200,12 +200,14 @@ def _persona(key: str) -> User:
     return user
 
 
-def seed_council(say: Callable[[str], Any]) -> None:
+def seed_council(say: Callable[[str], Any], *, actor: User | None = None) -> None:
+    """Create the demo council unless its term is there already; ``actor`` (by default the
+    demo council secretary) must hold the council staff role."""
     municipality = current_municipality()
     if Term.objects.filter(municipality=municipality, start=TERM_START).exists():
         say("Council term 2023–2027 is already there")
         return
-    secretary = _persona("council_secretary")
+    secretary = actor or _persona("council_secretary")
     with transaction.atomic():
         term = _people(secretary, municipality)
         decisions = _sessions_and_decisions(secretary, term)
