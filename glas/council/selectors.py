@@ -184,5 +184,11 @@ def decisions_search(
     return decisions.order_by("-date", "-number")
 
 
+def next_decision_number(term: Term) -> int:
+    """The number the next decision of ``term`` would usually get."""
+    last = Decision.objects.filter(term=term).order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
 def latest_decisions(term: Term, limit: int = 5) -> QuerySet[Decision]:
     return Decision.objects.filter(term=term).select_related("session").order_by("-date", "-number")[:limit]

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_CSV_ROWS = 5_000
 MAX_REPORTED_ERRORS = 50
+MAX_SESSION = 32_000  # session numbers are small integers in the database
 
 HEADINGS = {
     "number": "number",
@@ -272,7 +273,8 @@ class _Parser:
             self.error(
                 line, _("The date %(date)s is outside the term %(term)s.") % {"date": cell("date"), "term": self.term}
             )
-        session = int(cell("session")) if cell("session").isdigit() and int(cell("session")) > 0 else 0
+        value = cell("session")
+        session = int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_SESSION else 0
         if not session:
             self.error(
                 line, _("The session number “%(value)s” is not a positive whole number.") % {"value": cell("session")}

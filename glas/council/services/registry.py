@@ -449,7 +449,7 @@ def councillors_voting_on(decision: Decision) -> list[Councillor]:
     """The councillors of the decision's term who held office on its date."""
     return [
         councillor
-        for councillor in Councillor.objects.filter(term_id=decision.term_id).order_by("name")
+        for councillor in Councillor.objects.filter(term_id=decision.term_id).select_related("group").order_by("name")
         if councillor.is_active_on(decision.date)
     ]
 

@@ -256,3 +256,31 @@ def test_a_tampered_import_payload_is_refused(client_for, council_secretary, cou
 def test_the_navigation_links_to_the_council(client, term):
     html = client.get(reverse("council:home")).content.decode()
     assert 'href="/council/" aria-current="page"' in html
+
+
+def test_staff_pages_have_bounded_queries(client_for, council_secretary, many_decisions, django_assert_max_num_queries):
+    client = client_for(council_secretary)
+    decision = Decision.objects.get(number=3)
+    session = decision.session
+    for url, limit in [
+        (reverse("council:staff_home"), 10),
+        (reverse("council:staff_session", args=[session.pk]), 16),
+        (reverse("council:staff_votes", args=[decision.public_id]), 10),
+        (reverse("council:staff_decision_edit", args=[decision.public_id]), 10),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200, url
+
+
+def test_a_document_missing_from_storage_is_not_found_rather_than_an_error(client, many_decisions):
+    document = SessionDocument.objects.first()
+    document.file.storage.delete(document.file.name)
+    assert client.get(document.get_absolute_url()).status_code == 404
+
+
+def test_a_session_number_too_large_for_the_database_is_a_line_error(council, council_secretary):
+    from glas.council.services.imports import ImportRefused
+
+    data = f"{CSV_HEAD}\n1;27.03.2025;99999;Решение;;оттеглено;;;;;;\n".encode()
+    with pytest.raises(ImportRefused, match="session number “99999”"):
+        services.decisions_import_csv(actor=council_secretary, term=council.term, data=data)

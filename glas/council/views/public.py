@@ -4,6 +4,7 @@ Anyone may read them; every page runs a fixed number of queries."""
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -13,7 +14,6 @@ from django.views.decorators.http import require_GET
 from glas.core.selectors import current_municipality
 from glas.council import access, selectors
 from glas.council.forms import DecisionSearchForm
-from glas.council.models import Decision
 
 PER_PAGE = 25
 
@@ -55,7 +55,7 @@ def councillor_photo(request: HttpRequest, pk: int) -> FileResponse:
     if not councillor.photo:
         raise Http404
     content_type = "image/png" if councillor.photo.name.endswith(".png") else "image/jpeg"
-    return _download(councillor.photo.open("rb"), f"councillor-{councillor.pk}", content_type)
+    return _download(councillor.photo, f"councillor-{councillor.pk}", content_type)
 
 
 @require_GET
@@ -100,12 +100,15 @@ def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "decision": decision,
         "votes": votes,
         "tally": selectors.decision_tally(decision),
-        "Status": Decision.Status,
     }
     return render(request, "council/decision.html", context)
 
 
-def _download(file: object, name: str, content_type: str) -> FileResponse:
+def _download(field: Any, name: str, content_type: str) -> FileResponse:
+    try:
+        file = field.open("rb")
+    except OSError:  # the row is there but the file went missing from storage
+        raise Http404 from None
     response = FileResponse(file, content_type=content_type, as_attachment=False, filename=name)
     response["Cache-Control"] = "public, max-age=3600"
     return response
@@ -121,12 +124,10 @@ CONTENT_TYPES = {
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = access.get_public_document(pk)
-    return _download(
-        document.file.open("rb"), f"document-{document.pk}.{document.format}", CONTENT_TYPES[document.format]
-    )
+    return _download(document.file, f"document-{document.pk}.{document.format}", CONTENT_TYPES[document.format])
 
 
 @require_GET
 def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
     minutes = access.get_public_minutes_file(pk)
-    return _download(minutes.file.open("rb"), f"minutes-{minutes.session_id}.pdf", CONTENT_TYPES["pdf"])
+    return _download(minutes.file, f"minutes-{minutes.session_id}.pdf", CONTENT_TYPES["pdf"])

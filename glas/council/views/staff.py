@@ -165,11 +165,11 @@ def _decision_form_page(
 @require_http_methods(["GET", "POST"])
 def decision_create(request: AuthedRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_change(request.user, pk)
-    next_number = (
-        Decision.objects.filter(term_id=session.term_id).order_by("-number").values_list("number", flat=True).first()
-        or 0
-    ) + 1
-    form = DecisionForm(request.POST or None, session=session, initial={"number": next_number, "date": session.date})
+    form = DecisionForm(
+        request.POST or None,
+        session=session,
+        initial={"number": selectors.next_decision_number(session.term), "date": session.date},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decision_record(actor=request.user, session=session, data=form.cleaned_data)
