@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "glas.surveys",
     "glas.integrity",
     "glas.commission",
+    "glas.council",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("surveys/", include("glas.surveys.urls")),
     path("commission/", include("glas.commission.urls")),
     path("integrity/", include("glas.integrity.urls")),
+    path("council/", include("glas.council.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"
