@@ -54,9 +54,9 @@ INSTALLED_APPS = [
     "glas.accounts",
     "glas.api",
     "glas.surveys",
-    "glas.integrity",
-    "glas.commission",
     "glas.council",
+    "glas.commission",
+    "glas.integrity",
 ]
 
 MIDDLEWARE = [

@@ -47,3 +47,43 @@ def seed_integrity(say: Callable[[str], Any]) -> None:
         body="Благодарим за сигнала. Моля, посочете номера на поръчката, ако ви е известен.",
     )
     say(f"Integrity: officer key for {user.email} (passphrase {DEMO_PASSPHRASE}), 2 demo reports")
+
+
+def seed_declarations(say: Callable[[str], Any]) -> None:
+    """Two clearly-marked demo declarations in the public register (after the council demo)."""
+    import datetime as dt
+
+    from glas.accounts.models import User
+    from glas.council.models import Councillor
+    from glas.integrity import services
+    from glas.integrity.models import InterestDeclaration
+
+    if InterestDeclaration.objects.exists():
+        say("Declarations: already seeded")
+        return
+    secretary = User.objects.get(email="council@glas.example")
+    councillor = Councillor.objects.filter(is_demo=True).order_by("pk").first()
+    if councillor is not None:
+        services.declaration_file(
+            actor=secretary,
+            person_name=councillor.name,
+            position="councillor",
+            councillor=councillor,
+            kind="annual",
+            year=2025,
+            filed_on=dt.date(2025, 5, 14),
+            positions_held="Член на управителния съвет на читалище (примерни данни)",
+            companies=[("Кресна Агро ЕООД", "", "owner")],
+            is_demo=True,
+        )
+    services.declaration_file(
+        actor=secretary,
+        person_name="Пенка Примерова",
+        position="secretary",
+        kind="initial",
+        year=2023,
+        filed_on=dt.date(2023, 12, 4),
+        interests="Няма декларирани интереси (примерни данни)",
+        is_demo=True,
+    )
+    say(f"Declarations: {InterestDeclaration.objects.count()} demo declarations")

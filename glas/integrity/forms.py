@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from glas.integrity.models import IntegrityOfficer, Report
+from glas.council.models import Councillor
+from glas.integrity.models import IntegrityOfficer, InterestDeclaration, Report, VoteFlag
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -141,3 +142,62 @@ def year_choice(value: Any) -> int:
     except (TypeError, ValueError):
         return this_year
     return year if dt.MINYEAR < 2000 <= year <= this_year + 1 else this_year
+
+
+class DeclarationForm(forms.Form):
+    person_name = forms.CharField(label=_("Name"), max_length=200)
+    position = forms.ChoiceField(label=_("Position"), choices=InterestDeclaration.Position.choices)
+    councillor = forms.ModelChoiceField(
+        label=_("Councillor (for a councillor's declaration)"), queryset=Councillor.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind of declaration"), choices=InterestDeclaration.Kind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    positions_held = forms.CharField(
+        label=_("Positions and memberships"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    interests = forms.CharField(
+        label=_("Other private interests"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    companies = forms.CharField(
+        label=_("Related companies"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: name; UIC (ЕИК, may be empty); relation (owner, manager, related or other). "
+            "For example: Бетон Кресна ЕООД; 175074752; owner"
+        ),
+    )
+    document = forms.FileField(label=_("The declaration as filed (PDF)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["councillor"])  # type: ignore[type-arg]
+        field.queryset = Councillor.objects.select_related("term").order_by("-term__start", "name")
+
+    def clean_companies(self) -> list[tuple[str, str, str]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["companies"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(";")]
+            if len(parts) != 3:
+                raise forms.ValidationError(
+                    _("Line %(line)d: write name; UIC; relation, separated by semicolons.") % {"line": number}
+                )
+            rows.append((parts[0], parts[1], parts[2]))
+        return rows
+
+
+class FlagReviewForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(VoteFlag.Status.CONFIRMED, _("conflict confirmed")), (VoteFlag.Status.DISMISSED, _("no conflict"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the conflict is confirmed: it is published with the declaration."),
+    )

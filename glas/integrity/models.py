@@ -235,3 +235,118 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.action}"
+
+
+class InterestDeclaration(models.Model):
+    """A declaration of interests of a councillor or senior official (Anti-Corruption Act, ЗПК
+    2023), published in the public register: the filed document and its structured contents."""
+
+    class Position(models.TextChoices):
+        COUNCILLOR = "councillor", _("municipal councillor")
+        MAYOR = "mayor", _("mayor")
+        DEPUTY_MAYOR = "deputy_mayor", _("deputy mayor")
+        KMET = "kmet", _("mayor of a kmetstvo")
+        SECRETARY = "secretary", _("secretary of the municipality")
+        OFFICIAL = "official", _("senior official")
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("on taking office")
+        ANNUAL = "annual", _("annual")
+        CHANGE = "change", _("change in circumstances")
+        INCOMPATIBILITY = "incompatibility", _("of incompatibility")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person_name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    councillor = models.ForeignKey(
+        "council.Councillor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interest_declarations",
+        verbose_name=_("councillor"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    filed_on = models.DateField(_("filed on"))
+    positions_held = models.TextField(_("positions and memberships"), blank=True)
+    interests = models.TextField(_("other private interests"), blank=True)
+    document = models.FileField(_("declaration (PDF)"), upload_to="declarations/", blank=True)
+    withdrawn_reason = models.CharField(_("withdrawn because"), max_length=300, blank=True)
+    # case-folded name, companies and UICs: SQLite compares only ASCII letters without case
+    search_text = models.TextField(blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("declaration of interests")
+        verbose_name_plural = _("declarations of interests")
+        ordering = ["-filed_on", "person_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(councillor__isnull=True) | Q(position="councillor"),
+                name="integrity_declaration_councillor_position",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1990), name="integrity_declaration_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} ({self.year})"
+
+
+class DeclaredCompany(models.Model):
+    """A company or organisation the declarant is related to."""
+
+    class Relation(models.TextChoices):
+        OWNER = "owner", _("owner or partner")
+        MANAGER = "manager", _("manager or board member")
+        RELATED = "related", _("related person's company")
+        OTHER = "other", _("other")
+
+    declaration = models.ForeignKey(InterestDeclaration, on_delete=models.CASCADE, related_name="companies")
+    name = models.CharField(_("name"), max_length=300)
+    eik = models.CharField(_("UIC (ЕИК)"), max_length=13, blank=True)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = _("declared company")
+        verbose_name_plural = _("declared companies")
+        ordering = ["declaration", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoteFlag(models.Model):
+    """A council vote by a councillor on a decision that names a company from their declaration.
+    Found automatically; an integrity officer reviews it before anything is published."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to be reviewed")
+        DISMISSED = "dismissed", _("no conflict (dismissed)")
+        CONFIRMED = "confirmed", _("conflict confirmed")
+
+    vote = models.ForeignKey("council.Vote", on_delete=models.CASCADE, related_name="integrity_flags")
+    company = models.ForeignKey(DeclaredCompany, on_delete=models.CASCADE, related_name="flags")
+    matched_on = models.CharField(_("matched on"), max_length=20)  # "name" or "eik"
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    note = models.TextField(_("officer's note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("flagged vote")
+        verbose_name_plural = _("flagged votes")
+        ordering = ["status", "-found_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "company"], name="integrity_flag_once"),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(reviewed_by__isnull=False), name="integrity_flag_reviewed_by"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id}: {self.company_id}"

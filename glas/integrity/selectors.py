@@ -123,3 +123,35 @@ EVENT_LABELS = {
 
 def event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
+
+
+def declarations_search(query: str = "", *, position: str = "", year: int | None = None) -> QuerySet[Any]:
+    """The public register, searchable by the person's name, a company's name or UIC."""
+    from glas.integrity.models import InterestDeclaration
+
+    declarations = InterestDeclaration.objects.select_related("councillor").prefetch_related("companies")
+    query = " ".join(query.casefold().split())[:100]
+    if query:
+        declarations = declarations.filter(search_text__contains=query)
+    if position in InterestDeclaration.Position.values:
+        declarations = declarations.filter(position=position)
+    if year:
+        declarations = declarations.filter(year=year)
+    return declarations.order_by("-filed_on", "person_name")
+
+
+def confirmed_flags(declaration: Any) -> QuerySet[Any]:
+    from glas.integrity.models import VoteFlag
+
+    return (
+        VoteFlag.objects.filter(company__declaration=declaration, status=VoteFlag.Status.CONFIRMED)
+        .select_related("vote__decision", "company")
+        .order_by("-vote__decision__date")
+    )
+
+
+def commission_declarations() -> QuerySet[Any]:
+    """Conflicts of interest declared by Consultative Commission members on agenda items."""
+    from glas.commission.models import ConflictDeclaration
+
+    return ConflictDeclaration.objects.select_related("member", "item__meeting").order_by("-declared_at")[:100]

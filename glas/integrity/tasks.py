@@ -40,3 +40,11 @@ def purge_expired_reports() -> int:
     from glas.integrity.services import reports_purge_expired
 
     return reports_purge_expired()
+
+
+@task()
+def scan_vote_conflicts() -> int:
+    """Check new council votes against the declarations (also run when a declaration is filed)."""
+    from glas.integrity.services import vote_conflicts_scan
+
+    return vote_conflicts_scan()

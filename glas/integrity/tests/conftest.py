@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from glas.accounts.roles import Role
+from glas.council.tests.conftest import council, session, term  # noqa: F401 (fixtures for the vote checks)
 from glas.integrity import crypto, services
 from glas.integrity.models import IntegrityOfficer
 
