@@ -294,6 +294,8 @@ class Finding:
         """How many estimates are shown side by side (for the multiple-comparisons caveat)."""
         return len(self.rows)
 
+    SMALL_BASE = SMALL_BASE  # for the templates
+    SMALL_CELL = SMALL_CELL
     CHART_LABEL = 260  # the width of the label column of the chart
     CHART_BAR = 300  # the width of the bars' area
     CHART_ROW = 28
