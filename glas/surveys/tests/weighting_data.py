@@ -30,7 +30,7 @@ def build_weighting_survey(researcher: Any, *, respondents: int = 80) -> Survey:
     q("topics", "Кои теми са важни?", "multiple", choices=[("roads", "Пътища"), ("water", "Вода"), ("jobs", "Работа")])
     q("comment", "Коментар", "short_text", max_length=100)
     services.survey_transition(actor=researcher, survey=survey, to=Survey.Status.FIELDWORK)
-    rng = random.Random(SEED)  # noqa: S311 - test data
+    rng = random.Random(SEED)
     for index in range(respondents):
         place = PLACES[0] if index % 2 == 0 else PLACES[1 + (index // 2) % 3]
         sex = "2" if rng.random() < 0.7 else "1"
