@@ -14,10 +14,9 @@ from django.urls import reverse
 from glas.core.exceptions import DomainError
 from glas.core.models import AuditEntry
 from glas.surveys import services
-from glas.surveys.models import SurveyWeighting
+from glas.surveys.models import Survey, SurveyWeighting
 from glas.surveys.tests.results_data import submit
-from glas.surveys.models import Survey
-from glas.surveys.tests.weighting_data import CENSUS, SEX, weighting_survey_once  # noqa: F401 - a fixture
+from glas.surveys.tests.weighting_data import CENSUS, SEX
 from glas.surveys.weighting import survey_analysis_frame
 
 

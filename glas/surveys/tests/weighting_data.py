@@ -5,11 +5,7 @@ women, so weighting to the census changes the figures."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-from django.db import transaction
 
 from glas.surveys import services
 from glas.surveys.models import Survey
@@ -54,22 +50,3 @@ def build_weighting_survey(researcher: Any, *, respondents: int = 80) -> Survey:
 
 CENSUS = {"kresna": 3470, "dolna-gradeshnitsa": 661, "slivnitsa": 599, "gorna-breznitsa": 564}
 SEX = {"1": 2700, "2": 2594}
-
-
-@pytest.fixture(scope="module")
-def weighting_survey_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[int]:
-    """The survey built once per test module, in a transaction rolled back at its end; each test
-    runs in a savepoint inside it, so what a test changes is undone after it."""
-    from django.conf import settings
-    from django.contrib.auth.models import Group
-
-    from glas.accounts.models import User
-    from glas.accounts.roles import Role
-    from glas.core.services import municipality_load
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        municipality_load(actor=None, path=settings.GLAS_DATA_DIR / "municipalities" / "kresna.json")
-        builder = User.objects.create_user("builder@example.org", "x-unused-password-123")
-        builder.groups.add(Group.objects.get_or_create(name=Role.RESEARCHER)[0])
-        yield build_weighting_survey(builder).pk
-        transaction.set_rollback(True)
