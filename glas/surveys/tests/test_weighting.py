@@ -131,7 +131,7 @@ def test_a_question_some_respondents_skipped_cannot_be_weighted_on(researcher, d
     submit(data, {"place": "kresna", "sex": "1"})  # no age group
     with pytest.raises(DomainError) as refused:
         weight(researcher, data, margins={"agegroup": {"1": 100, "2": 100, "3": 100}})
-    assert refused.value.message.startswith("1 respondents did not answer “agegroup”")
+    assert refused.value.message.startswith("1 respondent did not answer “agegroup”")
 
 
 def test_margins_need_their_source(researcher, data):
