@@ -105,7 +105,9 @@ def _check_margins(
                 message=_("The population count of “%(code)s” in “%(variable)s” must be a positive number.")
                 % {"code": code, "variable": variable},
             )
-        cleaned[str(variable)] = level_counts
+        cleaned[str(variable)] = {
+            code: int(count) if count.is_integer() else count for code, count in level_counts.items()
+        }
         questions.append(question)
     if method == SurveyWeighting.Method.LINEAR:
         totals = {round(sum(counts.values()), 6) for counts in cleaned.values()}

@@ -364,3 +364,17 @@ def test_the_api_gives_weighted_results_with_margins_of_error(client, researcher
     assert all(category["moe"] is not None for category in trust["categories"])
     happy = next(item for item in data["items"] if item["key"] == "happy")
     assert happy["moe"] > 0
+
+
+def test_public_shares_of_the_weighting_question_equal_the_census_without_margin_of_error(
+    client, researcher, published
+):
+    from glas.surveys.results import cached_survey_results
+
+    weight(researcher, published)
+    place = next(item for item in cached_survey_results(published).items if item.key == "place")
+    kresna = next(category for category in place.categories if category.code == "kresna")
+    assert place.calibrated and kresna.moe is None
+    assert kresna.percent == round(100 * CENSUS["kresna"] / sum(CENSUS.values()), 1)
+    page = client.get(reverse("surveys:results_public", args=[published.public_id])).content.decode()
+    assert "weighted to the population figures of this question" in page
