@@ -127,6 +127,8 @@ def _check_coverage(
     if not questions:
         return
     complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
+    if not complete:
+        return  # margins may be set before fieldwork; the pages check them again once answers arrive
     labels = {q.variable: dict(q.choices.values_list("code", "label")) for q in questions}
     for question, given in zip(questions, _answer_counts(survey, questions).values(), strict=True):
         counts = margins[question.variable]

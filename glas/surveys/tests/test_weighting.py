@@ -378,3 +378,14 @@ def test_public_shares_of_the_weighting_question_equal_the_census_without_margin
     assert kresna.percent == round(100 * CENSUS["kresna"] / sum(CENSUS.values()), 1)
     page = client.get(reverse("surveys:results_public", args=[published.public_id])).content.decode()
     assert "weighted to the population figures of this question" in page
+
+
+def test_margins_can_be_set_before_any_answer_arrives(researcher, civic_survey):
+    weighting = services.survey_weighting_set(
+        actor=researcher,
+        survey=civic_survey,
+        method="poststratify",
+        margins={"sex": {"f": 2594, "m": 2700}},
+        margins_source="НСИ, Преброяване 2021",
+    )
+    assert weighting.margins == {"sex": {"f": 2594, "m": 2700}}
