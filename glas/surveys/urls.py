@@ -95,3 +95,12 @@ urlpatterns += [
     path("design/<uuid:public_id>/data/<str:fmt>/", results.results_export, name="results_export"),
     path("<uuid:public_id>/results/", results.results_public, name="results_public"),
 ]
+
+
+# --- Weighting and analysis (views/weighting.py) -----------------------------------------------
+from glas.surveys.views import weighting  # noqa: E402
+
+urlpatterns += [
+    path("design/<uuid:public_id>/weighting/", weighting.weighting, name="weighting"),
+    path("design/<uuid:public_id>/analysis/", weighting.analysis, name="analysis"),
+]
