@@ -26,3 +26,6 @@ rules.add_perm("surveys.run_fieldwork", is_designer)
 rules.add_perm("surveys.view_results", is_designer)
 rules.add_perm("surveys.enter_responses", is_advisor | is_designer)
 rules.add_perm("surveys.withdraw_response", is_respondent)
+# Reports on surveys (services/reports.py): written and published by researchers and
+# administrators; a published report is public (access.get_report_for_reader).
+rules.add_perm("surveys.edit_reports", is_designer)

@@ -104,3 +104,26 @@ __all__ += [
     "invitations_import_csv",
     "invitations_send",
 ]
+
+# --- Reports: the report builder and publishing (services/reports.py) ---
+from glas.surveys.services.reports import (  # noqa: E402
+    block_add,
+    block_delete,
+    block_move,
+    block_update,
+    report_create,
+    report_publish,
+    report_unpublish,
+    report_update,
+)
+
+__all__ += [
+    "block_add",
+    "block_delete",
+    "block_move",
+    "block_update",
+    "report_create",
+    "report_publish",
+    "report_unpublish",
+    "report_update",
+]

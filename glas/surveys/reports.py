@@ -1,0 +1,239 @@
+"""Reads for survey reports: which variables a finding may use, the check of a finding's
+specification, the computed findings of a report and the parts its pages, PDF and DOCX show.
+
+A finding block stores only its specification (``FindingSpec.as_dict()``); the figures are
+computed from the data whenever the report is shown (``finding_for_block``), through the
+weighting of the survey when it has one. The computed report is cached under a key that changes
+when the report, the survey, its weighting or the number of complete responses changes.
+
+Narrative text is plain text: a blank line starts a new paragraph, a single line break is kept,
+and nothing is interpreted as markup (so nothing needs sanitising; templates escape it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from glas.core.exceptions import DomainError
+from glas.surveys.analysis import AnalysisError
+from glas.surveys.methodology import Methodology, survey_methodology
+from glas.surveys.models import Question, ReportBlock, Response, SurveyReport
+from glas.surveys.results import CODE_TYPES
+
+CATEGORICAL_TYPES = CODE_TYPES  # single, dropdown, yes/no, Likert, settlement
+NUMERIC_TYPES = Question.NUMBER_TYPES
+FINDING_KINDS = ("frequency", "mean", "crosstab")
+SPEC_KEYS = frozenset({"kind", "variable", "by", "column"})
+MAX_BLOCKS = 60
+TEXT_CAP = 20000
+CACHE_SECONDS = 600
+
+
+# --- Variables and specifications ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportVariables:
+    """The survey's questions a finding may use: categorical ones (frequencies, domains, the
+    columns of a crosstab) and numeric ones (means)."""
+
+    categorical: list[Question]
+    numeric: list[Question]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {q.variable: q.text for q in [*self.categorical, *self.numeric]}
+
+
+def report_variables(survey: Any) -> ReportVariables:
+    questions = list(
+        Question.objects.filter(survey=survey, type__in=CATEGORICAL_TYPES | NUMERIC_TYPES)
+        .order_by("section__position", "position", "id")
+        .only("variable", "text", "type")
+    )
+    return ReportVariables(
+        categorical=[q for q in questions if q.type in CATEGORICAL_TYPES],
+        numeric=[q for q in questions if q.type in NUMERIC_TYPES],
+    )
+
+
+def check_finding_spec(raw: Any, variables: ReportVariables) -> dict[str, str]:
+    """The specification as stored, or a ``DomainError`` naming the field to fix: a kind, a
+    variable of the survey that suits it, an optional domain (``by``) and, for a crosstab, the
+    column variable."""
+    if not isinstance(raw, Mapping) or set(raw) - SPEC_KEYS:
+        raise DomainError(_("This finding cannot be read. Choose its kind and variables again."), field="kind")
+    kind = raw.get("kind")
+    if kind not in FINDING_KINDS:
+        raise DomainError(_("Choose what the finding shows."), field="kind")
+    categorical = {q.variable for q in variables.categorical}
+    numeric = {q.variable for q in variables.numeric}
+    variable, by, column = (raw.get(name) or "" for name in ("variable", "by", "column"))
+    if not all(isinstance(value, str) for value in (variable, by, column)):
+        raise DomainError(_("This finding cannot be read. Choose its kind and variables again."), field="kind")
+    if variable not in categorical | numeric:
+        message = _("The survey has no question “%(name)s” to report on.") % {"name": variable}
+        raise DomainError(message, field="variable")
+    if kind == "mean" and variable not in numeric:
+        raise DomainError(_("A mean needs a numeric question."), field="variable")
+    if kind != "mean" and variable not in categorical:
+        raise DomainError(_("Frequencies and crosstabs need a question with answer options."), field="variable")
+    for name, value in (("by", by), ("column", column)):
+        if value and value not in categorical:
+            raise DomainError(
+                _("The survey has no question with answer options “%(name)s”.") % {"name": value}, field=name
+            )
+        if value and value == variable:
+            raise DomainError(_("Choose a different question from the one reported on."), field=name)
+    if kind == "crosstab" and not column:
+        raise DomainError(_("A crosstab needs a question for its columns."), field="column")
+    if kind == "crosstab" and by:
+        raise DomainError(_("A crosstab is not split further by a group."), field="by")
+    if kind != "crosstab" and column:
+        raise DomainError(_("Only a crosstab has columns."), field="column")
+    spec = {"kind": kind, "variable": variable}
+    if by:
+        spec["by"] = by
+    if column:
+        spec["column"] = column
+    return spec
+
+
+def finding_for_block(survey: Any, spec: Mapping[str, Any]) -> Any:
+    """The computed finding of a block's specification (``glas.surveys.findings``); raises
+    ``AnalysisError`` with a translated message when it no longer computes."""
+    from glas.surveys.findings import FindingSpec, compute_finding
+
+    return compute_finding(survey, FindingSpec.from_dict(dict(spec)))
+
+
+# --- Addresses and keys ------------------------------------------------------------------------
+
+# Bulgarian official transliteration (Закон за транслитерацията, чл. 3), for readable addresses.
+_TRANSLIT = dict(
+    zip(
+        "абвгдежзийклмнопрстуфхцчшщъьюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "h",
+            "ts",
+            "ch",
+            "sh",
+            "sht",
+            "a",
+            "y",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+def slug_from(text: str, *, cap: int = 60) -> str:
+    """ "Основни резултати" → "osnovni-rezultati"."""
+    latin = "".join(_TRANSLIT.get(char, char) for char in text.lower())
+    return slugify(latin)[:cap].strip("-")
+
+
+def default_key(spec: Mapping[str, Any], taken: set[str]) -> str:
+    """A readable key from the variables ("trust", "info-by-place", "willing-x-age"), made
+    unique within the report with a number."""
+    base = slug_from(str(spec.get("variable", "")).replace("_", "-"), cap=30) or "finding"
+    if spec.get("by"):
+        base += "-by-" + slug_from(str(spec["by"]).replace("_", "-"), cap=25)
+    if spec.get("column"):
+        base += "-x-" + slug_from(str(spec["column"]).replace("_", "-"), cap=25)
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain narrative text split into paragraphs at blank lines."""
+    return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+# --- A report as shown --------------------------------------------------------------------------
+
+
+@dataclass
+class ShownBlock:
+    block: ReportBlock
+    paragraphs: list[str] = field(default_factory=list)
+    finding: Any = None
+    error: str = ""  # why a finding could not be computed (shown instead of it)
+
+
+@dataclass
+class ShownReport:
+    report: SurveyReport
+    blocks: list[ShownBlock]
+    methodology: Methodology | None
+
+
+def _cache_key(report: SurveyReport) -> str:
+    survey = report.survey
+    complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
+    stamps = f"{report.updated_at.timestamp()}:{survey.updated_at.timestamp()}:{complete}"
+    return f"surveys:report:{report.pk}:{get_language()}:{stamps}"
+
+
+def shown_report(report: SurveyReport) -> ShownReport:
+    """The report with its findings computed and its methodology generated."""
+    blocks = list(ReportBlock.objects.filter(report=report).order_by("position", "id"))
+    shown: list[ShownBlock] = []
+    methodology = None
+    for block in blocks:
+        item = ShownBlock(block=block)
+        if block.kind == ReportBlock.Kind.TEXT:
+            item.paragraphs = paragraphs(block.text)
+        elif block.kind == ReportBlock.Kind.FINDING:
+            try:
+                item.finding = finding_for_block(report.survey, block.spec or {})
+            except AnalysisError as error:
+                item.error = str(error)
+        elif methodology is None:
+            methodology = survey_methodology(report.survey)
+        shown.append(item)
+    return ShownReport(report=report, blocks=shown, methodology=methodology)
+
+
+def cached_shown_report(report: SurveyReport) -> ShownReport:
+    """``shown_report`` kept in the cache for the public pages and downloads."""
+    key = _cache_key(report)
+    result = cache.get(key)
+    if result is None:
+        result = shown_report(report)
+        cache.set(key, result, CACHE_SECONDS)
+    result.report = report
+    return result
