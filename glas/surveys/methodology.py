@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from glas.core.models import PopulationFigure
@@ -56,6 +57,19 @@ class Methodology:
     @property
     def weighted(self) -> bool:
         return self.weighting is not None
+
+    @property
+    def margin_words(self) -> str:
+        if self.margin_of_error is None:
+            return _("Not computed: there are no complete responses.")
+        if self.weighted:
+            text = _(
+                "At most ±%(moe)s percentage points for a proportion of 50%% at 95%% confidence, allowing for "
+                "the design effect of the weighting."
+            )
+        else:
+            text = _("At most ±%(moe)s percentage points for a proportion of 50%% at 95%% confidence.")
+        return text % {"moe": number_format(self.margin_of_error, 1)}
 
 
 def margin_of_error(n: float, design_effect: float | None = None) -> float | None:

@@ -200,6 +200,14 @@ class ShownReport:
     blocks: list[ShownBlock]
     methodology: Methodology | None
 
+    @property
+    def summary(self) -> list[str]:
+        return paragraphs(self.report.summary)
+
+    @property
+    def findings(self) -> list[ShownBlock]:
+        return [item for item in self.blocks if item.block.kind == ReportBlock.Kind.FINDING]
+
 
 def _cache_key(report: SurveyReport) -> str:
     survey = report.survey
@@ -237,3 +245,25 @@ def cached_shown_report(report: SurveyReport) -> ShownReport:
         cache.set(key, result, CACHE_SECONDS)
     result.report = report
     return result
+
+
+def spec_in_words(spec: Mapping[str, Any] | None, labels: Mapping[str, str]) -> str:
+    """ "Frequencies of trust (How much do you trust …?), by place" for the builder's list."""
+    spec = spec or {}
+
+    def name(variable: Any) -> str:
+        label = labels.get(str(variable))
+        return f"{variable} ({label[:60]})" if label else str(variable)
+
+    kind = spec.get("kind")
+    if kind == "crosstab":
+        return _("Crosstab: %(row)s × %(column)s") % {
+            "row": name(spec.get("variable")),
+            "column": name(spec.get("column")),
+        }
+    words = (_("Mean: %(name)s") if kind == "mean" else _("Frequencies: %(name)s")) % {
+        "name": name(spec.get("variable"))
+    }
+    if spec.get("by"):
+        words = _("%(what)s, by %(group)s") % {"what": words, "group": name(spec["by"])}
+    return words

@@ -53,7 +53,8 @@ def _clean_slug(value: Any, *, title: str, report: SurveyReport | None = None) -
             _("Use lower-case Latin letters, digits and hyphens for the address, starting with a letter or digit."),
             field="slug",
         )
-    taken = SurveyReport.objects.filter(slug=slug).exclude(pk=report.pk if report else None).exists()
+    others = SurveyReport.objects.filter(slug=slug)
+    taken = (others.exclude(pk=report.pk) if report else others).exists()
     if taken and not value:
         base, number = slug[:90], 2
         while SurveyReport.objects.filter(slug=f"{base}-{number}").exists():
@@ -108,12 +109,10 @@ def report_update(*, actor: User, report: SurveyReport, data: Mapping[str, Any])
 
 
 def _clean_key(value: Any, spec: Mapping[str, Any], report: SurveyReport, block: ReportBlock | None) -> str:
-    taken = set(
-        ReportBlock.objects.filter(report=report)
-        .exclude(pk=block.pk if block else None)
-        .exclude(key="")
-        .values_list("key", flat=True)
-    )
+    blocks = ReportBlock.objects.filter(report=report).exclude(key="")
+    if block is not None:
+        blocks = blocks.exclude(pk=block.pk)
+    taken = set(blocks.values_list("key", flat=True))
     key = str(value or "").strip().lower()
     if not key:
         return default_key(spec, taken)
@@ -136,7 +135,10 @@ def _block_values(
         return data.get(name, getattr(block, name) if block is not None else "")
 
     if kind == ReportBlock.Kind.TEXT:
-        return {"text": clean_field_text(given("text"), field="text", cap=TEXT_CAP, required=True)}
+        return {
+            "text": clean_field_text(given("text"), field="text", cap=TEXT_CAP, required=True),
+            "caption": clean_field_text(given("caption"), field="caption", cap=300),
+        }
     if kind == ReportBlock.Kind.METHODOLOGY:
         return {}
     spec = check_finding_spec(given("spec"), report_variables(report.survey))
