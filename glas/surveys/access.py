@@ -91,6 +91,18 @@ def get_survey_with_public_results(public_id: Any) -> Survey:
     )
 
 
+def get_survey_for_weighting(user: Any, public_id: Any) -> Survey:
+    """A survey whose weighting (design and population margins) a researcher may set."""
+    require_perm(user, "surveys.weight_survey")
+    return get_object_or_404(Survey, public_id=_uuid(public_id))
+
+
+def get_survey_for_analysis(user: Any, public_id: Any) -> Survey:
+    """A survey (not a draft) whose answers a researcher may analyse."""
+    require_perm(user, "surveys.analyse_results")
+    return get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), public_id=_uuid(public_id))
+
+
 # --- Reports (views/reports.py) ---------------------------------------------------------------
 
 

@@ -523,6 +523,98 @@ class Answer(models.Model):
         return getattr(self, storage) if storage else None
 
 
+class SurveyWeighting(models.Model):
+    """How a survey's answers are weighted to represent the population (one per survey).
+
+    The sampling design (strata, first-stage clusters, finite population correction) and a
+    calibration of the weights to population figures: post-stratification on one variable,
+    raking (iterative proportional fitting) on several, or linear calibration (GREG). Margins
+    are ``{variable: {choice code: population count}}`` and always name their source (e.g.
+    "НСИ, Преброяване 2021"). Trimming bounds are multiples of the mean weight. Set only
+    through ``services.survey_weighting_set``, which checks the variables and margins against
+    the questionnaire and the answers; ``glas.surveys.weighting`` applies it."""
+
+    class Method(models.TextChoices):
+        NONE = "none", _("no calibration")
+        POSTSTRATIFY = "poststratify", _("post-stratification")
+        RAKE = "rake", _("raking (iterative proportional fitting)")
+        LINEAR = "linear", _("linear calibration (GREG)")
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="weighting")
+    strata_variable = models.CharField(_("strata variable"), max_length=64, blank=True)
+    cluster_variable = models.CharField(_("first-stage cluster variable"), max_length=64, blank=True)
+    fpc = models.FloatField(
+        _("finite population correction"),
+        null=True,
+        blank=True,
+        help_text=_("The population count of first-stage units (more than 1) or the sampling fraction (at most 1)."),
+    )
+    method = models.CharField(_("calibration method"), max_length=20, choices=Method.choices, default=Method.NONE)
+    margins = models.JSONField(_("population margins"), default=dict, blank=True)
+    margins_source = models.CharField(_("source of the population figures"), max_length=300, blank=True)
+    epsilon = models.FloatField(_("raking tolerance"), default=1.0)
+    max_iterations = models.PositiveSmallIntegerField(_("raking iterations at most"), default=10)
+    trim_lower = models.FloatField(_("lowest weight (times the mean weight)"), null=True, blank=True)
+    trim_upper = models.FloatField(_("highest weight (times the mean weight)"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey weighting")
+        verbose_name_plural = _("survey weightings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=["none", "poststratify", "rake", "linear"]), name="weighting_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method="none") | ~Q(margins_source=""), name="weighting_margins_have_source"
+            ),
+            models.CheckConstraint(condition=Q(epsilon__gt=0), name="weighting_epsilon_positive"),
+            models.CheckConstraint(
+                condition=Q(max_iterations__gte=1, max_iterations__lte=1000), name="weighting_iterations_bounded"
+            ),
+            models.CheckConstraint(condition=Q(fpc__isnull=True) | Q(fpc__gt=0), name="weighting_fpc_positive"),
+            models.CheckConstraint(
+                condition=Q(trim_lower__isnull=True) | Q(trim_lower__gt=0), name="weighting_trim_lower_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(trim_lower__isnull=True) | Q(trim_upper__isnull=True) | Q(trim_upper__gt=F("trim_lower")),
+                name="weighting_trim_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(strata_variable="") | Q(strata_variable__regex=VARIABLE_PATTERN),
+                name="weighting_strata_identifier",
+            ),
+            models.CheckConstraint(
+                condition=Q(cluster_variable="") | Q(cluster_variable__regex=VARIABLE_PATTERN),
+                name="weighting_cluster_identifier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.method}"
+
+    @property
+    def calibrated(self) -> bool:
+        return self.method != self.Method.NONE
+
+    @property
+    def has_design(self) -> bool:
+        return bool(self.strata_variable or self.cluster_variable or self.fpc)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the weighting changes anything compared with equal weights and simple random sampling."""
+        return self.calibrated or self.has_design or self.trim_lower is not None or self.trim_upper is not None
+
+
 REPORT_SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 FINDING_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 

@@ -97,6 +97,15 @@ urlpatterns += [
 ]
 
 
+# --- Weighting and analysis (views/weighting.py) -----------------------------------------------
+from glas.surveys.views import weighting  # noqa: E402
+
+urlpatterns += [
+    path("design/<uuid:public_id>/weighting/", weighting.weighting, name="weighting"),
+    path("design/<uuid:public_id>/analysis/", weighting.analysis, name="analysis"),
+]
+
+
 # --- Reports: the builder, the public report, its files and finding links (views/reports.py) ----
 from glas.surveys.views import reports  # noqa: E402
 

@@ -54,6 +54,9 @@ from glas.surveys.services.invitations import (
 # Results: publishing and export audit (services/results.py)
 from glas.surveys.services.results import survey_export_log, survey_results_publish
 
+# Weighting: design and population margins (services/weighting.py)
+from glas.surveys.services.weighting import ProposedMargins, settlement_margins, survey_weighting_set
+
 __all__ = [
     "LIKERT_LABELS",
     "QUESTION_FIELDS",
@@ -104,6 +107,10 @@ __all__ += [
     "invitations_import_csv",
     "invitations_send",
 ]
+
+# --- Weighting (services/weighting.py) ---
+__all__ += ["ProposedMargins", "settlement_margins", "survey_weighting_set"]
+
 
 # --- Reports: the report builder and publishing (services/reports.py) ---
 from glas.surveys.services.reports import (  # noqa: E402

@@ -26,6 +26,8 @@ EXPECTED = {
     "surveys.run_fieldwork":   (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.view_results":    (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.enter_responses": (N,   N,   Y,   N,   N,   N,   Y,   Y,   N,   N),
+    "surveys.weight_survey":   (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
+    "surveys.analyse_results": (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.edit_reports":    (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
 }
 # fmt: on
