@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from glas.core.models import PopulationFigure
 from glas.core.selectors import current_municipality_or_none
+from glas.surveys.analysis import AnalysisError
 from glas.surveys.models import Response, Survey
+from glas.surveys.weighting import survey_analysis_frame, survey_weighting
 
 Z_95 = 1.959964
 
@@ -81,9 +83,31 @@ def margin_of_error(n: float, design_effect: float | None = None) -> float | Non
     return round(100 * Z_95 * math.sqrt(0.25 / n) * math.sqrt(deff), 1)
 
 
-def survey_weighting_summary(survey: Survey) -> WeightingSummary | None:
-    """The survey's weighting as the methodology describes it, or None when it is unweighted."""
-    return None
+def survey_weighting_summary(survey: Survey) -> tuple[WeightingSummary | None, str]:
+    """The survey's weighting as the methodology describes it (None when the results are
+    unweighted), and why a weighting that is set could not be applied ("" when it could)."""
+    weighting = survey_weighting(survey)
+    if weighting is None or not weighting.is_active:
+        return None, ""
+    try:
+        frame = survey_analysis_frame(survey)
+    except AnalysisError as error:
+        return None, str(error)
+    if not frame.weighted:
+        return None, frame.problem
+    variables = [*weighting.margins]
+    variables += [name for name in (weighting.strata_variable, weighting.cluster_variable) if name]
+    report = frame.report
+    effective = report.effective_sample_size if report else frame.effective_sample_size
+    deff = report.design_effect if report else (frame.n / effective if effective else None)
+    summary = WeightingSummary(
+        method=frame.method_label,
+        variables=list(dict.fromkeys(variables)),
+        margins_source=weighting.margins_source,
+        effective_n=effective,
+        design_effect=deff,
+    )
+    return summary, ""
 
 
 def survey_methodology(survey: Survey) -> Methodology:
@@ -98,7 +122,7 @@ def survey_methodology(survey: Survey) -> Methodology:
     by_channel = dict(complete.values("channel").annotate(n=Count("id")).values_list("channel", "n"))
     span = complete.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
     total = sum(by_channel.values())
-    weighting = survey_weighting_summary(survey)
+    weighting, problem = survey_weighting_summary(survey)
     deff = weighting.design_effect if weighting else None
     methodology = Methodology(
         municipality=municipality.display_name if municipality else "",
@@ -118,12 +142,14 @@ def survey_methodology(survey: Survey) -> Methodology:
         weighting=weighting,
         margin_of_error=margin_of_error(total, deff),
     )
-    methodology.caveats = _caveats(survey, methodology, web=by_channel.get(Response.Channel.WEB, 0))
+    methodology.caveats = _caveats(survey, methodology, web=by_channel.get(Response.Channel.WEB, 0), problem=problem)
     return methodology
 
 
-def _caveats(survey: Survey, methodology: Methodology, *, web: int) -> list[str]:
+def _caveats(survey: Survey, methodology: Methodology, *, web: int, problem: str) -> list[str]:
     caveats = []
+    if problem:
+        caveats.append(_("The weighting that is set could not be applied: %(problem)s") % {"problem": problem})
     if survey.is_demo:
         caveats.append(
             _(

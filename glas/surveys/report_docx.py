@@ -52,28 +52,45 @@ def _inline(paragraph: Paragraph, element: Any) -> None:
             paragraph.add_run(lead + " ".join(child.tail.split()))
 
 
+def _span(cell: Any, name: str) -> int:
+    try:
+        return max(1, int(cell.get(name, "1") or 1))
+    except ValueError:
+        return 1
+
+
 def _table(document: DocumentType, element: Any) -> Table | None:
+    """A table with its caption; cells spanning rows or columns are merged as in the page."""
     caption = element.find("caption")
     if caption is not None:
         document.add_paragraph(_words(caption), style="Caption")
     rows = list(element.iter("tr"))
     if not rows:
         return None
-    width = max(sum(int(cell.get("colspan", "1") or 1) for cell in row if _tag(cell) in ("th", "td")) for row in rows)
-    table = document.add_table(rows=len(rows), cols=max(width, 1))
-    table.style = "Table Grid"
-    for row_index, row in enumerate(rows):
-        column = 0
+    occupied: set[tuple[int, int]] = set()
+    placed: list[tuple[int, int, int, int, Any]] = []
+    width = 1
+    for r, row in enumerate(rows):
+        c = 0
         for cell in row:
             if _tag(cell) not in ("th", "td"):
                 continue
-            span = max(1, min(int(cell.get("colspan", "1") or 1), width - column))
-            target = table.cell(row_index, column)
-            if span > 1:
-                target = target.merge(table.cell(row_index, column + span - 1))
-            run = target.paragraphs[0].add_run(_words(cell))
-            run.bold = _tag(cell) == "th" or None
-            column += span
+            while (r, c) in occupied:
+                c += 1
+            down = min(_span(cell, "rowspan"), len(rows) - r)
+            across = _span(cell, "colspan")
+            occupied.update((r + dr, c + dc) for dr in range(down) for dc in range(across))
+            placed.append((r, c, down, across, cell))
+            c += across
+            width = max(width, c)
+    table = document.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"
+    for r, c, down, across, cell in placed:
+        target = table.cell(r, c)
+        if down > 1 or across > 1:
+            target = target.merge(table.cell(r + down - 1, min(c + across, width) - 1))
+        run = target.paragraphs[0].add_run(_words(cell))
+        run.bold = _tag(cell) == "th" or None
     return table
 
 

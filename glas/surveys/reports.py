@@ -24,12 +24,15 @@ from django.utils.translation import gettext as _
 
 from glas.core.exceptions import DomainError
 from glas.surveys.analysis import AnalysisError
+from glas.surveys.findings import Finding, FindingSpec, compute_finding
 from glas.surveys.methodology import Methodology, survey_methodology
-from glas.surveys.models import Question, ReportBlock, Response, SurveyReport
-from glas.surveys.results import CODE_TYPES
+from glas.surveys.models import Question, ReportBlock, SurveyReport
+from glas.surveys.weighting import frame_cache_key, survey_weighting
 
-CATEGORICAL_TYPES = CODE_TYPES  # single, dropdown, yes/no, Likert, settlement
-NUMERIC_TYPES = Question.NUMBER_TYPES
+# The same sets as the findings (``glas.surveys.weighting``): closed questions give shares and
+# groups; multiple choice gives shares; numbers, 0–10 scales and Likert scales give means.
+CLOSED_TYPES = Question.SINGLE_CODE_TYPES
+MEAN_TYPES = Question.NUMBER_TYPES | {"likert"}
 FINDING_KINDS = ("frequency", "mean", "crosstab")
 SPEC_KEYS = frozenset({"kind", "variable", "by", "column"})
 MAX_BLOCKS = 60
@@ -42,26 +45,36 @@ CACHE_SECONDS = 600
 
 @dataclass(frozen=True)
 class ReportVariables:
-    """The survey's questions a finding may use: categorical ones (frequencies, domains, the
-    columns of a crosstab) and numeric ones (means)."""
+    """The survey's questions a finding may use, in questionnaire order."""
 
-    categorical: list[Question]
-    numeric: list[Question]
+    questions: list[Question]
+
+    @property
+    def closed(self) -> list[Question]:
+        """Single-answer closed questions: shares, groups (domains), crosstabs."""
+        return [q for q in self.questions if q.type in CLOSED_TYPES]
+
+    @property
+    def frequency(self) -> set[str]:
+        return {q.variable for q in self.questions if q.type in CLOSED_TYPES or q.type == Question.Type.MULTIPLE}
+
+    @property
+    def numeric(self) -> set[str]:
+        return {q.variable for q in self.questions if q.type in MEAN_TYPES}
 
     @property
     def labels(self) -> dict[str, str]:
-        return {q.variable: q.text for q in [*self.categorical, *self.numeric]}
+        return {q.variable: q.text for q in self.questions}
 
 
 def report_variables(survey: Any) -> ReportVariables:
-    questions = list(
-        Question.objects.filter(survey=survey, type__in=CATEGORICAL_TYPES | NUMERIC_TYPES)
-        .order_by("section__position", "position", "id")
-        .only("variable", "text", "type")
-    )
+    types = CLOSED_TYPES | MEAN_TYPES | {Question.Type.MULTIPLE}
     return ReportVariables(
-        categorical=[q for q in questions if q.type in CATEGORICAL_TYPES],
-        numeric=[q for q in questions if q.type in NUMERIC_TYPES],
+        questions=list(
+            Question.objects.filter(survey=survey, type__in=types)
+            .order_by("section__position", "position", "id")
+            .only("variable", "text", "type")
+        )
     )
 
 
@@ -74,20 +87,21 @@ def check_finding_spec(raw: Any, variables: ReportVariables) -> dict[str, str]:
     kind = raw.get("kind")
     if kind not in FINDING_KINDS:
         raise DomainError(_("Choose what the finding shows."), field="kind")
-    categorical = {q.variable for q in variables.categorical}
-    numeric = {q.variable for q in variables.numeric}
+    closed = {q.variable for q in variables.closed}
     variable, by, column = (raw.get(name) or "" for name in ("variable", "by", "column"))
     if not all(isinstance(value, str) for value in (variable, by, column)):
         raise DomainError(_("This finding cannot be read. Choose its kind and variables again."), field="kind")
-    if variable not in categorical | numeric:
+    if variable not in variables.frequency | variables.numeric:
         message = _("The survey has no question “%(name)s” to report on.") % {"name": variable}
         raise DomainError(message, field="variable")
-    if kind == "mean" and variable not in numeric:
-        raise DomainError(_("A mean needs a numeric question."), field="variable")
-    if kind != "mean" and variable not in categorical:
-        raise DomainError(_("Frequencies and crosstabs need a question with answer options."), field="variable")
+    if kind == "mean" and variable not in variables.numeric:
+        raise DomainError(_("A mean needs a number or a scale."), field="variable")
+    if kind == "frequency" and variable not in variables.frequency:
+        raise DomainError(_("Frequencies need a question with answer options."), field="variable")
+    if kind == "crosstab" and variable not in closed:
+        raise DomainError(_("A crosstab needs two questions with one answer each."), field="variable")
     for name, value in (("by", by), ("column", column)):
-        if value and value not in categorical:
+        if value and value not in closed:
             raise DomainError(
                 _("The survey has no question with answer options “%(name)s”.") % {"name": value}, field=name
             )
@@ -107,11 +121,9 @@ def check_finding_spec(raw: Any, variables: ReportVariables) -> dict[str, str]:
     return spec
 
 
-def finding_for_block(survey: Any, spec: Mapping[str, Any]) -> Any:
+def finding_for_block(survey: Any, spec: Mapping[str, Any]) -> Finding:
     """The computed finding of a block's specification (``glas.surveys.findings``); raises
     ``AnalysisError`` with a translated message when it no longer computes."""
-    from glas.surveys.findings import FindingSpec, compute_finding
-
     return compute_finding(survey, FindingSpec.from_dict(dict(spec)))
 
 
@@ -190,7 +202,7 @@ def paragraphs(text: str) -> list[str]:
 class ShownBlock:
     block: ReportBlock
     paragraphs: list[str] = field(default_factory=list)
-    finding: Any = None
+    finding: Finding | None = None
     error: str = ""  # why a finding could not be computed (shown instead of it)
 
 
@@ -210,10 +222,10 @@ class ShownReport:
 
 
 def _cache_key(report: SurveyReport) -> str:
-    survey = report.survey
-    complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
-    stamps = f"{report.updated_at.timestamp()}:{survey.updated_at.timestamp()}:{complete}"
-    return f"surveys:report:{report.pk}:{get_language()}:{stamps}"
+    """Changes with the report, and with whatever changes the survey's analysis frame (the
+    survey, its weighting, its complete responses)."""
+    frame = frame_cache_key(report.survey, survey_weighting(report.survey))
+    return f"surveys:report:{report.pk}:{report.updated_at.timestamp()}:{get_language()}:{frame}"
 
 
 def shown_report(report: SurveyReport) -> ShownReport:

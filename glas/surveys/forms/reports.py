@@ -76,15 +76,12 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args: Any, variables: ReportVariables, frozen_key: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        categorical = [(q.variable, f"{q.variable}: {q.text[:80]}") for q in variables.categorical]
-        numeric = [(q.variable, f"{q.variable}: {q.text[:80]}") for q in variables.numeric]
-        cast(forms.ChoiceField, self.fields["variable"]).choices = [
-            (_("Questions with answer options"), categorical),
-            (_("Numeric questions"), numeric),
-        ]
+        questions = [(q.variable, f"{q.variable}: {q.text[:80]}") for q in variables.questions]
+        closed = [(q.variable, f"{q.variable}: {q.text[:80]}") for q in variables.closed]
         none: list[tuple[str, Any]] = [("", _("— none —"))]
-        cast(forms.ChoiceField, self.fields["by"]).choices = none + categorical
-        cast(forms.ChoiceField, self.fields["column"]).choices = none + categorical
+        cast(forms.ChoiceField, self.fields["variable"]).choices = questions
+        cast(forms.ChoiceField, self.fields["by"]).choices = none + closed
+        cast(forms.ChoiceField, self.fields["column"]).choices = none + closed
         if frozen_key:
             self.fields["key"].disabled = True
 
