@@ -68,8 +68,9 @@ class QuestionnaireOut(SurveyOut):
 class CategoryOut(Schema):
     code: str
     label: str
-    count: float
-    percent: float
+    count: float  # respondents (unweighted)
+    percent: float  # weighted when the results are
+    moe: float | None = None  # margin of error of a weighted percentage, in percentage points
 
 
 class ResultItemOut(Schema):
@@ -86,12 +87,20 @@ class ResultItemOut(Schema):
     median: float | None = None
     minimum: float | None = None
     maximum: float | None = None
+    moe: float | None = None
+
+
+class WeightingOut(Schema):
+    method: str
+    margins_source: str
+    effective_sample_size: float | None
 
 
 class ResultsOut(Schema):
     survey: SurveyOut
     base: int
     weighted: bool
+    weighting: WeightingOut | None = None
     note: str
     items: list[ResultItemOut]
 
@@ -154,6 +163,11 @@ def survey_results_api(request: HttpRequest, public_id: uuid.UUID) -> dict[str, 
         "Unweighted counts of complete responses. Public-link respondents choose themselves, so the figures "
         "are not representative of all residents."
     )
+    if data["weighted"]:
+        note = (
+            "Percentages and means are weighted to the population (see 'weighting'), each with its margin of "
+            "error at 95 % confidence (moe); counts are unweighted numbers of respondents."
+        )
     if survey.is_demo:
         note = "Synthetic demo data. " + note
     return {"survey": survey, "note": note, **data}

@@ -3,7 +3,9 @@
 * The baseline study "Участие на гражданите в местното управление — Кресна": 25 questions in nine
   sections with display logic, a quota by settlement proportional to the census, and about 400
   clearly synthetic responses across the web, assisted, paper (some keyed twice) and phone
-  channels, closed after three weeks of fieldwork in October 2026 with its results published.
+  channels, closed after three weeks of fieldwork in October 2026 with its results published,
+  and post-stratified by settlement to the census figures kept in ``glas.core`` (the census
+  data loaded has no counts by sex or age group, so settlement is the only margin).
 * "Оценка на Бюрото за информиране": five questions, left in draft to show the designer.
 
 Everything is built through ``glas.surveys.services`` (the demo researcher designs and runs the
@@ -30,7 +32,7 @@ from glas.accounts.models import User
 from glas.core.models import PopulationFigure, Settlement
 from glas.core.selectors import current_municipality
 from glas.surveys import services
-from glas.surveys.models import Response, Survey
+from glas.surveys.models import Response, Survey, SurveyWeighting
 
 TITLE = "Участие на гражданите в местното управление — Кресна"
 DRAFT_TITLE = "Оценка на Бюрото за информиране"
@@ -515,6 +517,12 @@ def seed_surveys(say: Callable[[str], Any], *, responses: int = RESPONSES) -> No
             f"({sum(status == Response.Status.COMPLETE for status in counts)} complete) "
             f"in {time.monotonic() - began:.1f} s"
         )
+    baseline = Survey.objects.filter(is_demo=True, title=TITLE).first()
+    if baseline is not None and not SurveyWeighting.objects.filter(survey=baseline).exists():
+        with transaction.atomic():
+            weighting = _weighting(researcher, baseline)
+        if weighting is not None:
+            say(f"Survey “{TITLE}”: weighted by settlement ({weighting.margins_source})")
     if Survey.objects.filter(is_demo=True, title=DRAFT_TITLE).exists():
         say(f"Survey “{DRAFT_TITLE}” is already there")
     else:
@@ -634,6 +642,24 @@ def _baseline(researcher: User, advisor: User, responses: int) -> Survey:
     designed = dt.datetime.combine(FIELDWORK_START - dt.timedelta(days=21), dt.time(10, 30), tzinfo=SOFIA)
     Survey.objects.filter(pk=survey.pk).update(created_at=designed)
     return survey
+
+
+def _weighting(researcher: User, survey: Survey) -> SurveyWeighting | None:
+    """Post-stratify the baseline by settlement to the latest census figures (settlements with
+    no complete response are left out, and the source says so)."""
+    proposal = services.settlement_margins(survey)
+    if proposal is None or not proposal.counts:
+        return None
+    source = f"{proposal.source}: общо население по населени места"
+    if proposal.left_out:
+        source += f" (без {', '.join(proposal.left_out)} — няма отговорили)"
+    return services.survey_weighting_set(
+        actor=researcher,
+        survey=survey,
+        method=SurveyWeighting.Method.POSTSTRATIFY,
+        margins={proposal.variable: proposal.counts},
+        margins_source=source,
+    )
 
 
 def _quota_targets(total: int) -> dict[str, int]:

@@ -1,32 +1,38 @@
 """Results of a survey: frequencies of closed questions and summaries of numbers.
 
 The shapes here (``ResultTable`` holding ``Frequency`` and ``NumericSummary`` items) are what
-the public results page, the API and, later, the weighted analysis share. Counts are floats so
-that a weighted count fits the same field; ``weighted`` says which kind a table holds and
-``base`` is always the unweighted number of complete responses.
+the public results page and the API share. ``base`` and every ``count`` are always unweighted
+numbers of respondents; ``weighted`` says whether the percentages and means are estimates
+weighted to the population, each then with its margin of error (``moe``, 95 %).
 
-``survey_results(survey, weights=None)`` computes unweighted results with aggregate queries
-(GROUP BY the stored code or number; the JSON lists of multiple choice, matrix and ranking
-answers are read in chunks). The weighting engine of the next issue will call it with
-``weights`` — a mapping of response id to weight — and fill the same dataclasses; until then a
-non-None ``weights`` is refused rather than silently ignored.
+``survey_results(survey)`` computes unweighted results with aggregate queries (GROUP BY the
+stored code or number; the JSON lists of multiple choice, matrix and ranking answers are read in
+chunks). When the survey has a weighting (``SurveyWeighting``), ``weighted_result_table``
+recomputes the percentages and means from the survey's analysis frame
+(``glas.surveys.weighting``) with the statistics engine; ``cached_survey_results`` does both and
+keeps the result in the cache.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from glas.core.models import Settlement
+from glas.surveys.analysis import AnalysisError, Table, estimates
+from glas.surveys.analysis.table import FloatArray
 from glas.surveys.models import OTHER_CODE, Answer, Question, Response, Survey
 from glas.surveys.selectors import Structure, survey_structure
+from glas.surveys.weighting import AnalysisFrame, level_key, survey_analysis_frame, survey_weighting
 
 CODE_TYPES = frozenset({"single", "dropdown", "yes_no", "likert", "settlement"})
 JSON_TYPES = frozenset({"multiple", "matrix", "ranking"})
@@ -39,7 +45,8 @@ class Category:
     label: str
     count: float
     percent: float  # of those who answered (for multiple choice: of those who answered, so
-    # the percentages may add up to more than 100)
+    # the percentages may add up to more than 100); weighted when the table is
+    moe: float | None = None  # margin of error of the weighted percentage, in percentage points
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class NumericSummary:
     median: float | None
     minimum: float | None
     maximum: float | None
+    moe: float | None = None  # margin of error of the weighted mean
 
     @property
     def kind(self) -> str:
@@ -84,6 +92,9 @@ class ResultTable:
     base: int  # complete responses (unweighted)
     weighted: bool = False
     items: list[Frequency | NumericSummary] = field(default_factory=list)
+    method: str = ""  # the calibration method's label, when weighted
+    margins_source: str = ""
+    effective_sample_size: float | None = None
 
 
 def _complete_answers(survey: Survey) -> QuerySet[Answer]:
@@ -168,14 +179,11 @@ def _numeric(question: Question, distribution: Counter[Decimal], base: int) -> N
     )
 
 
-def survey_results(
-    survey: Survey, *, weights: Mapping[int, float] | None = None, structure: Structure | None = None
-) -> ResultTable:
+def survey_results(survey: Survey, *, structure: Structure | None = None) -> ResultTable:
     """Frequencies of every closed question and summaries of every numeric one, over complete
     responses, in a fixed number of queries whatever the number of responses. Open text and
-    dates are not summarised (open answers are not published)."""
-    if weights is not None:
-        raise NotImplementedError("Weighted results come with the weighting engine.")
+    dates are not summarised (open answers are not published). Unweighted; see
+    ``weighted_result_table``."""
     structure = structure or survey_structure(survey)
     base = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
     questions = [q for q in structure.questions if q.type in CODE_TYPES | JSON_TYPES | Question.NUMBER_TYPES]
@@ -206,15 +214,96 @@ CACHE_SECONDS = 600
 
 
 def cached_survey_results(survey: Survey) -> ResultTable:
-    """``survey_results`` kept in the cache for the public page and the API, under a key that
-    changes whenever the survey is edited or a response is completed or withdrawn."""
+    """``survey_results`` — weighted when the survey has a weighting that applies — kept in the
+    cache for the public page and the API, under a key that changes whenever the survey is
+    edited, its weighting changes or a response is completed or withdrawn."""
+    weighting = survey_weighting(survey)
     complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
-    key = f"surveys:results:{survey.pk}:{survey.updated_at.timestamp()}:{complete}"
+    changed = weighting.updated_at.timestamp() if weighting is not None else 0
+    key = f"surveys:results:{survey.pk}:{survey.updated_at.timestamp()}:{complete}:{changed}"
     table = cache.get(key)
     if table is None:
         table = survey_results(survey)
+        if weighting is not None and weighting.is_active and complete:
+            frame = survey_analysis_frame(survey)
+            if frame.weighted:
+                table = weighted_result_table(table, frame)
         cache.set(key, table, CACHE_SECONDS)
     return table
+
+
+def weighted_result_table(table: ResultTable, frame: AnalysisFrame) -> ResultTable:
+    """The same table with weighted percentages and means, each with its margin of error
+    (the counts stay unweighted numbers of respondents)."""
+    items = [_weighted_item(item, frame) for item in table.items]
+    return replace(
+        table,
+        weighted=True,
+        items=items,
+        method=frame.method_label,
+        margins_source=frame.margins_source,
+        effective_sample_size=round(frame.effective_sample_size, 1),
+    )
+
+
+def _weighted_item(item: Frequency | NumericSummary, frame: AnalysisFrame) -> Frequency | NumericSummary:
+    data = frame.table
+    try:
+        if isinstance(item, NumericSummary):
+            if not item.answered or not data.has(item.variable) or not data.is_numeric(item.variable):
+                return item
+            values = data.numeric(item.variable)
+            result = estimates.mean(frame.design, values)
+            return replace(
+                item,
+                mean=round(result.estimate, 2),
+                median=_weighted_median(values, frame.design.weights),
+                moe=round(estimates.Z_975 * result.se, 2),
+            )
+        categories = []
+        for category in item.categories:
+            shares = _shares(data, item, category.code)
+            if shares is None or np.isnan(shares).all():
+                categories.append(category)
+                continue
+            result = estimates.mean(frame.design, shares)
+            categories.append(
+                replace(
+                    category,
+                    percent=round(100 * result.estimate, 1),
+                    moe=round(100 * estimates.Z_975 * result.se, 1),
+                )
+            )
+        return replace(item, categories=categories)
+    except AnalysisError:
+        return item
+
+
+def _shares(data: Table, item: Frequency, code: str) -> FloatArray | None:
+    """1 where the respondent gave ``code``, 0 where they answered otherwise, NaN if not asked."""
+    if item.multiple:
+        name = f"{item.variable}_{code}"
+        if data.has(name) and data.is_numeric(name):
+            return data.numeric(name)
+        return None
+    column = f"{item.variable}_1" if item.type == Question.Type.RANKING else item.key
+    if not data.has(column):
+        return None
+    factor = data.factor(column)
+    index = factor.code_of(level_key(data, column, code))
+    values = (factor.codes == index).astype(np.float64) if index is not None else np.zeros(len(factor.codes))
+    values[factor.missing] = math.nan
+    return values
+
+
+def _weighted_median(values: FloatArray, weights: FloatArray) -> float | None:
+    present = ~np.isnan(values)
+    if not present.any():
+        return None
+    order = np.argsort(values[present], kind="stable")
+    sorted_values, sorted_weights = values[present][order], weights[present][order]
+    cumulative = np.cumsum(sorted_weights)
+    return float(sorted_values[int(np.searchsorted(cumulative, cumulative[-1] / 2))])
 
 
 def _json_counts(answers: QuerySet[Answer], questions: Mapping[int, Question]) -> dict[str, Counter[str]]:
@@ -287,9 +376,17 @@ def result_table_as_dict(table: ResultTable) -> dict[str, Any]:
         if isinstance(item, Frequency):
             data["multiple"] = item.multiple
             data["categories"] = [
-                {"code": c.code, "label": c.label, "count": c.count, "percent": c.percent} for c in item.categories
+                {"code": c.code, "label": c.label, "count": c.count, "percent": c.percent, "moe": c.moe}
+                for c in item.categories
             ]
         else:
-            data.update(mean=item.mean, median=item.median, minimum=item.minimum, maximum=item.maximum)
+            data.update(mean=item.mean, median=item.median, minimum=item.minimum, maximum=item.maximum, moe=item.moe)
         items.append(data)
-    return {"base": table.base, "weighted": table.weighted, "items": items}
+    weighting = None
+    if table.weighted:
+        weighting = {
+            "method": table.method,
+            "margins_source": table.margins_source,
+            "effective_sample_size": table.effective_sample_size,
+        }
+    return {"base": table.base, "weighted": table.weighted, "weighting": weighting, "items": items}

@@ -153,3 +153,14 @@ def test_seeding_again_changes_nothing(seeded):
     after = (Survey.objects.count(), Response.objects.count(), Answer.objects.count(), AuditEntry.objects.count())
     assert after == before
     assert all("already there" in message for message in messages)
+
+
+def test_the_baseline_is_post_stratified_by_settlement_to_the_census(seeded):
+    from glas.surveys.weighting import survey_analysis_frame
+
+    weighting = seeded.weighting
+    assert weighting.method == "poststratify" and list(weighting.margins) == ["q01_settlement"]
+    assert weighting.margins_source.startswith("НСИ, Преброяване 2011")
+    frame = survey_analysis_frame(seeded)
+    assert frame.weighted and not frame.problem
+    assert abs(frame.design.weights.sum() - sum(weighting.margins["q01_settlement"].values())) < 1e-6

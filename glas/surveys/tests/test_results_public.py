@@ -76,11 +76,6 @@ def test_the_median_of_an_even_number_of_answers_is_the_mean_of_the_middle_two(r
     assert by_key(survey_results(rich))["age"].median == 35.0
 
 
-def test_weights_are_refused_until_the_weighting_engine_exists(rich):
-    with pytest.raises(NotImplementedError):
-        survey_results(rich, weights={1: 1.5})
-
-
 def test_results_take_the_same_number_of_queries_for_few_and_more_responses(rich):
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -117,7 +112,7 @@ def test_the_public_results_page_shows_charts_with_their_data_tables(client, pub
     assert page.count("<svg") == page.count("<table") - 2, "every chart has its table (two numeric summaries)"
     assert "66.7%" in page and "По пощата" in page
     assert "=HYPERLINK" not in page, "open answers are not published"
-    assert "not representative" in page
+    assert "not necessarily representative" in page and "no weighting to the population" in page
 
 
 def test_the_public_results_page_is_bulgarian_by_default(published, settings):
