@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from glas.core.exceptions import DomainError
 from glas.surveys.analysis import AnalysisError
-from glas.surveys.findings import Finding, FindingSpec, compute_finding
+from glas.surveys.findings import Finding, FindingSpec, compute_finding, finding_from_frame
 from glas.surveys.methodology import Methodology, survey_methodology
 from glas.surveys.models import Question, ReportBlock, SurveyReport
-from glas.surveys.weighting import frame_cache_key, survey_weighting
+from glas.surveys.weighting import AnalysisFrame, frame_cache_key, survey_analysis_frame, survey_weighting
 
 # The same sets as the findings (``glas.surveys.weighting``): closed questions give shares and
 # groups; multiple choice gives shares; numbers, 0–10 scales and Likert scales give means.
@@ -121,10 +121,14 @@ def check_finding_spec(raw: Any, variables: ReportVariables) -> dict[str, str]:
     return spec
 
 
-def finding_for_block(survey: Any, spec: Mapping[str, Any]) -> Finding:
-    """The computed finding of a block's specification (``glas.surveys.findings``); raises
-    ``AnalysisError`` with a translated message when it no longer computes."""
-    return compute_finding(survey, FindingSpec.from_dict(dict(spec)))
+def finding_for_block(survey: Any, spec: Mapping[str, Any], *, frame: AnalysisFrame | None = None) -> Finding:
+    """The computed finding of a block's specification (``glas.surveys.findings``), on the
+    survey's analysis frame (read once per report when given); raises ``AnalysisError`` with a
+    translated message when it no longer computes."""
+    finding_spec = FindingSpec.from_dict(dict(spec))
+    if frame is not None:
+        return finding_from_frame(frame, finding_spec)
+    return compute_finding(survey, finding_spec)
 
 
 # --- Addresses and keys ------------------------------------------------------------------------
@@ -233,13 +237,22 @@ def shown_report(report: SurveyReport) -> ShownReport:
     blocks = list(ReportBlock.objects.filter(report=report).order_by("position", "id"))
     shown: list[ShownBlock] = []
     methodology = None
+    frame: AnalysisFrame | None = None
+    no_frame = ""
+    if any(block.kind == ReportBlock.Kind.FINDING for block in blocks):
+        try:
+            frame = survey_analysis_frame(report.survey)
+        except AnalysisError as error:
+            no_frame = str(error)
     for block in blocks:
         item = ShownBlock(block=block)
         if block.kind == ReportBlock.Kind.TEXT:
             item.paragraphs = paragraphs(block.text)
         elif block.kind == ReportBlock.Kind.FINDING:
             try:
-                item.finding = finding_for_block(report.survey, block.spec or {})
+                if frame is None:
+                    raise AnalysisError(no_frame)
+                item.finding = finding_for_block(report.survey, block.spec or {}, frame=frame)
             except AnalysisError as error:
                 item.error = str(error)
         elif methodology is None:
