@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from glas.core.models import PopulationFigure
 from glas.core.selectors import current_municipality_or_none
 from glas.surveys.analysis import AnalysisError
-from glas.surveys.models import Response, Survey
+from glas.surveys.models import Question, Response, Survey
 from glas.surveys.weighting import survey_analysis_frame, survey_weighting
 
 Z_95 = 1.959964
@@ -100,14 +101,23 @@ def survey_weighting_summary(survey: Survey) -> tuple[WeightingSummary | None, s
     report = frame.report
     effective = report.effective_sample_size if report else frame.effective_sample_size
     deff = report.design_effect if report else (frame.n / effective if effective else None)
+    labels = dict(Question.objects.filter(survey=survey, variable__in=variables).values_list("variable", "text"))
     summary = WeightingSummary(
         method=frame.method_label,
-        variables=list(dict.fromkeys(variables)),
+        variables=[_variable_words(name, labels) for name in dict.fromkeys(variables)],
         margins_source=weighting.margins_source,
         effective_n=effective,
         design_effect=deff,
     )
     return summary, ""
+
+
+def _variable_words(variable: str, labels: dict[str, str]) -> str:
+    """ "В кое населено място живеете? (q01_settlement)": the question a reader knows, and its name."""
+    label = labels.get(variable, "")
+    if not label:
+        return variable
+    return _("“%(question)s” (%(variable)s)") % {"question": Truncator(label).chars(80), "variable": variable}
 
 
 def survey_methodology(survey: Survey) -> Methodology:

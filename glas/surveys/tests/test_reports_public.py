@@ -91,7 +91,7 @@ def test_a_weighted_survey_reports_its_method_margins_and_design_effect(research
     methodology = survey_methodology(survey)
 
     assert methodology.weighting is not None
-    assert methodology.weighting.variables == ["voted"]
+    assert methodology.weighting.variables == ["“Гласувахте ли на последните местни избори?” (voted)"]
     assert methodology.weighting.margins_source == "ЦИК 2023"
     assert methodology.weighting.design_effect and methodology.weighting.design_effect >= 1
     assert methodology.margin_of_error == margin_of_error(6, methodology.weighting.design_effect)
