@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from glas.accounts.models import User
 
 PERM = "surveys.edit_reports"
+RESERVED_KEY_PREFIXES = ("frequency-", "mean-", "crosstab-")
 REPORT_FIELDS = ("title", "summary", "slug")
 BLOCK_FIELDS = ("text", "spec", "caption", "key")
 
@@ -70,11 +71,14 @@ def report_create(*, actor: User, survey: Survey, title: str, summary: str = "",
     require(actor, PERM, survey)
     title = clean_field_text(title, field="title", cap=300, required=True)
     summary = clean_field_text(summary, field="summary", cap=TEXT_CAP)
-    with transaction.atomic():
-        report = SurveyReport.objects.create(
-            survey=survey, title=title, summary=summary, slug=_clean_slug(slug, title=title), author=actor
-        )
-        audit_log(actor=actor, action="surveys.report.created", obj=report, data={"survey": survey.pk})
+    try:
+        with transaction.atomic():
+            report = SurveyReport.objects.create(
+                survey=survey, title=title, summary=summary, slug=_clean_slug(slug, title=title), author=actor
+            )
+            audit_log(actor=actor, action="surveys.report.created", obj=report, data={"survey": survey.pk})
+    except IntegrityError:  # the address was taken meanwhile
+        raise DomainError(_("Another report already has this address."), field="slug") from None
     return report
 
 
@@ -120,6 +124,11 @@ def _clean_key(value: Any, spec: Mapping[str, Any], report: SurveyReport, block:
         raise DomainError(
             _("Use lower-case Latin letters, digits and hyphens for the link key (at most 64)."), field="key"
         )
+    if key.startswith(RESERVED_KEY_PREFIXES):
+        # The finding's own table is anchored "finding-<kind>-…": a key like that would clash.
+        raise DomainError(
+            _("A link key cannot begin with “frequency-”, “mean-” or “crosstab-”. Choose another."), field="key"
+        )
     if key in taken:
         raise DomainError(_("Another finding of this report already has this link key."), field="key")
     return key
@@ -142,6 +151,9 @@ def _block_values(
     if kind == ReportBlock.Kind.METHODOLOGY:
         return {}
     spec = check_finding_spec(given("spec"), report_variables(report.survey))
+    same = ReportBlock.objects.filter(report=report, kind=ReportBlock.Kind.FINDING, spec=spec)
+    if (same.exclude(pk=block.pk) if block is not None else same).exists():
+        raise DomainError(_("The report already shows this finding."), field="variable")
     values: dict[str, Any] = {"spec": spec, "caption": clean_field_text(given("caption"), field="caption", cap=300)}
     wanted = str(data.get("key") or "").strip().lower()
     if block is not None and wanted in ("", block.key):

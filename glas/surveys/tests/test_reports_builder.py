@@ -184,6 +184,12 @@ def test_moving_and_removing_with_htmx_returns_the_parts(staff, report):
     removed = staff.post(url("report_block_delete", report, text.pk), **HTMX)
     assert removed.status_code == 200 and kinds(report) == ["methodology"]
 
+    methodology = report.blocks.get()
+    again = staff.post(url("report_block_delete", report, methodology.pk), **HTMX).content.decode()
+    assert 'id="add-methodology" hx-swap-oob="outerHTML"' in again
+    assert "Add the methodology section" in again, "the methodology can be added again"
+    assert 'id="add-text"' not in again, "a move or a removal keeps what is typed in the add forms"
+
 
 def test_a_refused_removal_with_htmx_shows_the_reason(staff, researcher, report):
     services.block_add(
@@ -212,6 +218,7 @@ def test_a_refused_removal_with_htmx_shows_the_reason(staff, researcher, report)
         ({"finding-kind": "mean", "finding-variable": "voted"}, "A mean needs a number or a scale."),
         ({"finding-kind": "crosstab", "finding-variable": "voted"}, "A crosstab needs a question for its columns."),
         ({"finding-kind": "frequency", "finding-variable": "voted", "finding-key": "Не става"}, "Latin letters"),
+        ({"finding-kind": "frequency", "finding-variable": "voted", "finding-key": "mean-voted"}, "cannot begin"),
     ],
 )
 @pytest.mark.parametrize("htmx", [False, True])

@@ -97,6 +97,14 @@ def test_narrative_text_is_required_and_cleaned(researcher, report):
     assert block.text == "Ред\nи нов ред" and block.position == 3
 
 
+def test_the_same_finding_is_shown_once_per_report(researcher, report):
+    spec = {"kind": "frequency", "variable": "voted"}
+    services.block_add(actor=researcher, report=report, kind="finding", data={"spec": spec})
+    with pytest.raises(DomainError) as twice:
+        services.block_add(actor=researcher, report=report, kind="finding", data={"spec": dict(spec, by="")})
+    assert "already shows" in twice.value.message
+
+
 def test_a_report_has_one_methodology_section(researcher, report):
     with pytest.raises(DomainError) as twice:
         services.block_add(actor=researcher, report=report, kind="methodology", data={})
@@ -123,7 +131,7 @@ def test_moving_and_removing_parts_keeps_the_positions_numbered(researcher, repo
     ("spec", "field", "words"),
     [
         ({"kind": "frequency", "variable": "nosuch"}, "variable", "no question"),
-        ({"kind": "mean", "variable": "sex"}, "variable", "numeric"),
+        ({"kind": "mean", "variable": "sex"}, "variable", "number or a scale"),
         ({"kind": "frequency", "variable": "age"}, "variable", "answer options"),
         ({"kind": "frequency", "variable": "comment"}, "variable", "no question"),
         ({"kind": "crosstab", "variable": "voted"}, "column", "columns"),

@@ -92,11 +92,11 @@ def _editor_url(report: SurveyReport, anchor: str = "report-blocks") -> str:
 def _blocks_changed(
     request: AuthedRequest, report: SurveyReport, *, focus: str = "report-blocks-title"
 ) -> HttpResponse:
-    """The list of blocks for htmx (with fresh add forms swapped out of band after an add); a
+    """The list of blocks for htmx (after an add, with fresh add forms swapped out of band); a
     redirect to the editor otherwise."""
     if not request.htmx:
         return redirect(_editor_url(report))
-    context = {**_editor(report), "oob": request.POST.get("add") in ("text", "finding")}
+    context = {**_editor(report), "oob": request.POST.get("add") in ("text", "finding"), "swapped": True}
     response = reswap(retarget(render(request, "surveys/_report_blocks.html", context), "#report-blocks"), "outerHTML")
     return trigger_client_event(response, "glas:focus", {"id": focus}, after="settle")
 
