@@ -18,6 +18,7 @@ from glas.surveys.models import (
     Response,
     Section,
     Survey,
+    SurveyWeighting,
 )
 
 
@@ -102,3 +103,14 @@ class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     exclude = ["respondent", "invitation"]
     list_select_related = ["survey"]
     inlines = [AnswerInline]
+
+
+@admin.register(SurveyWeighting)
+class SurveyWeightingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Shown only: a weighting is set on the survey's weighting page, which checks the margins
+    against the questionnaire and the answers and writes the audit entry."""
+
+    list_display = ["survey", "method", "margins_source", "strata_variable", "cluster_variable", "updated_at"]
+    list_filter = ["method"]
+    search_fields = ["survey__title", "margins_source"]
+    list_select_related = ["survey"]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from glas.core.audit import audit_log
 from glas.core.exceptions import DomainError
@@ -130,9 +131,12 @@ def _check_coverage(
         for code, n in sorted(given.items()):
             if code not in counts:
                 raise DomainError(
-                    _(
+                    ngettext(
+                        "The answer “%(label)s” (code %(code)s) to “%(variable)s” was given by %(n)d respondent "
+                        "but has no population count. Add its count, or weight on another question.",
                         "The answer “%(label)s” (code %(code)s) to “%(variable)s” was given by %(n)d respondents "
-                        "but has no population count. Add its count, or weight on another question."
+                        "but has no population count. Add its count, or weight on another question.",
+                        n,
                     )
                     % {
                         "label": labels[question.variable].get(code, code),
@@ -155,9 +159,12 @@ def _check_coverage(
         skipped = complete - sum(given.values())
         if skipped > 0:
             raise DomainError(
-                _(
+                ngettext(
+                    "%(n)d respondent did not answer “%(variable)s”; weighting needs an answer from everyone. "
+                    "Choose a required question.",
                     "%(n)d respondents did not answer “%(variable)s”; weighting needs an answer from everyone. "
-                    "Choose a required question."
+                    "Choose a required question.",
+                    skipped,
                 )
                 % {"n": skipped, "variable": question.variable},
                 field="margins",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from glas.surveys import services
@@ -73,3 +74,25 @@ def civic_survey(researcher: Any, survey: Survey, section: Section, kresna: Any)
 @pytest.fixture
 def in_fieldwork(researcher: Any, civic_survey: Survey) -> Survey:
     return services.survey_transition(actor=researcher, survey=civic_survey, to=Survey.Status.FIELDWORK)
+
+
+@pytest.fixture(scope="module")
+def weighting_survey_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[int]:
+    """The weighting test survey (``weighting_data.py``) built once per test module, in a
+    transaction rolled back at its end; each test runs in a savepoint inside it, so what a test
+    changes is undone after it."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+
+    from glas.accounts.models import User
+    from glas.accounts.roles import Role
+    from glas.core.services import municipality_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        municipality_load(actor=None, path=settings.GLAS_DATA_DIR / "municipalities" / "kresna.json")
+        builder = User.objects.create_user("builder@example.org", "x-unused-password-123")
+        builder.groups.add(Group.objects.get_or_create(name=Role.RESEARCHER)[0])
+        from glas.surveys.tests.weighting_data import build_weighting_survey
+
+        yield build_weighting_survey(builder).pk
+        transaction.set_rollback(True)

@@ -83,7 +83,8 @@ def _weighting_prefill(request: AuthedRequest, survey: Survey) -> HttpResponse:
     if proposal is None:
         messages.warning(request, _("This survey has no settlement question, or there are no census figures."))
     else:
-        data.update({key: str(value) for key, value in margin_initial({proposal.variable: proposal.counts}).items()})
+        for key, value in margin_initial({proposal.variable: proposal.counts}).items():
+            data[key] = str(value)
         if not data.get("margins_source"):
             data["margins_source"] = proposal.source
         if data.get("method", "none") == "none":
