@@ -225,7 +225,7 @@ class ShownReport:
         return [item for item in self.blocks if item.block.kind == ReportBlock.Kind.FINDING]
 
 
-def _cache_key(report: SurveyReport) -> str:
+def report_cache_key(report: SurveyReport) -> str:
     """Changes with the report, and with whatever changes the survey's analysis frame (the
     survey, its weighting, its complete responses)."""
     frame = frame_cache_key(report.survey, survey_weighting(report.survey))
@@ -263,7 +263,7 @@ def shown_report(report: SurveyReport) -> ShownReport:
 
 def cached_shown_report(report: SurveyReport) -> ShownReport:
     """``shown_report`` kept in the cache for the public pages and downloads."""
-    key = _cache_key(report)
+    key = report_cache_key(report)
     result = cache.get(key)
     if result is None:
         result = shown_report(report)

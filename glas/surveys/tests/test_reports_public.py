@@ -229,8 +229,8 @@ def test_keys_may_change_until_the_first_publication(researcher, survey):
     with pytest.raises(DomainError) as taken:
         add_finding(researcher, draft, {"kind": "frequency", "variable": "sex"}, key="turnout")
     assert taken.value.field == "key"
-    second = add_finding(researcher, draft, {"kind": "frequency", "variable": "voted"})
-    assert second.key == "voted", "the default key is free again after the rename"
+    second = add_finding(researcher, draft, {"kind": "frequency", "variable": "sex"}, key="voted")
+    assert second.key == "voted", "the old key is free again after the rename"
 
 
 # --- Publishing refuses findings that no longer compute ---------------------------------------
@@ -308,3 +308,15 @@ def test_the_files_of_a_demo_report_say_the_data_are_synthetic(client, report, s
 def test_english_pages_are_read_in_english(client, report):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Methodology" in page(client, report).content.decode()
+
+
+def test_the_files_follow_new_answers(client, report, survey):
+    def docx_text():
+        content = client.get(reverse("surveys:report_docx", args=[report.slug])).content
+        return " ".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+    before = docx_text()
+    submit(survey, {"voted": "no", "sex": "f", "age": 35})
+
+    assert "6 complete responses" in before
+    assert "7 complete responses" in docx_text()

@@ -35,7 +35,14 @@ from glas.surveys.access import (
 from glas.surveys.forms.reports import FindingForm, NarrativeForm, ReportForm
 from glas.surveys.models import ReportBlock, SurveyReport
 from glas.surveys.report_docx import report_docx
-from glas.surveys.reports import ShownReport, cached_shown_report, report_variables, shown_report, spec_in_words
+from glas.surveys.reports import (
+    ShownReport,
+    cached_shown_report,
+    report_cache_key,
+    report_variables,
+    shown_report,
+    spec_in_words,
+)
 from glas.surveys.services.reports import BLOCK_FIELDS
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -304,7 +311,7 @@ def report_public(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _download(shown: ShownReport, fmt: str, build: Any) -> HttpResponse:
     report = shown.report
-    key = f"surveys:report-file:{report.pk}:{fmt}:{report.updated_at.timestamp()}" if report.is_published else ""
+    key = f"{report_cache_key(report)}:{fmt}" if report.is_published else ""
     content = cache.get(key) if key else None
     if content is None:
         content = build()
