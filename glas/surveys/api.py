@@ -82,6 +82,7 @@ class ResultItemOut(Schema):
     answered: float
     missing: float
     multiple: bool | None = None
+    calibrated: bool | None = None  # weighted to this question's own population figures (no sampling error)
     categories: list[CategoryOut] | None = None
     mean: float | None = None
     median: float | None = None

@@ -176,7 +176,7 @@ class FindingRow:
     domain_code: str | None = None
 
     def _shown(self, value: float) -> str:
-        return f"{_number(100 * value, 1)} %" if self.percent else _number(value, 2)
+        return f"{_number(100 * value, 1)}\u00a0%" if self.percent else _number(value, 2)
 
     @property
     def shown_estimate(self) -> str:
@@ -189,12 +189,12 @@ class FindingRow:
     @property
     def shown_moe(self) -> str:
         if self.percent:
-            return "± " + _("%(points)s pp") % {"points": _number(100 * self.moe, 1)}
-        return f"± {_number(self.moe, 2)}"
+            return "±\u00a0" + _("%(points)s pp") % {"points": _number(100 * self.moe, 1)}
+        return f"±\u00a0{_number(self.moe, 2)}"
 
     @property
     def shown_column_percent(self) -> str:
-        return "—" if self.column_percent is None else f"{_number(self.column_percent, 1)} %"
+        return "—" if self.column_percent is None else f"{_number(self.column_percent, 1)}\u00a0%"
 
 
 @dataclass(frozen=True)
@@ -261,6 +261,7 @@ class Finding:
     margins_source: str = ""
     effective_sample_size: float | None = None
     respondents: int = 0  # complete responses the figures rest on
+    calibrated: bool = False  # the question's shares were set to the population figures by the weighting
 
     @property
     def key(self) -> str:
@@ -368,6 +369,7 @@ def finding_from_frame(frame: AnalysisFrame, spec: FindingSpec) -> Finding:
         margins_source=frame.margins_source if frame.weighted else "",
         effective_sample_size=frame.effective_sample_size if frame.weighted else None,
         respondents=frame.n,
+        calibrated=spec.kind == "frequency" and spec.by is None and spec.variable in frame.margin_variables,
     )
 
 

@@ -61,6 +61,7 @@ class Frequency:
     missing: float
     categories: list[Category]
     multiple: bool = False
+    calibrated: bool = False  # weighted to the population figures of this very question: no sampling error
 
     @property
     def kind(self) -> str:
@@ -260,6 +261,12 @@ def _weighted_item(item: Frequency | NumericSummary, frame: AnalysisFrame) -> Fr
                 median=_weighted_median(values, frame.design.weights),
                 moe=round(estimates.Z_975 * result.se, 2),
             )
+        if item.key in frame.margin_variables:
+            categories = [
+                replace(category, percent=round(100 * share, 1))
+                for category, share in zip(item.categories, _exact_shares(data, item, frame), strict=True)
+            ]
+            return replace(item, categories=categories, calibrated=True)
         categories = []
         for category in item.categories:
             shares = _shares(data, item, category.code)
@@ -277,6 +284,20 @@ def _weighted_item(item: Frequency | NumericSummary, frame: AnalysisFrame) -> Fr
         return replace(item, categories=categories)
     except AnalysisError:
         return item
+
+
+def _exact_shares(data: Table, item: Frequency, frame: AnalysisFrame) -> list[float]:
+    """The weighted shares of a calibration variable (equal to the population figures)."""
+    shares = []
+    for category in item.categories:
+        values = _shares(data, item, category.code)
+        if values is None:
+            shares.append(0.0)
+            continue
+        present = ~np.isnan(values)
+        weights = frame.design.weights[present]
+        shares.append(float((weights * values[present]).sum() / weights.sum()) if weights.sum() else 0.0)
+    return shares
 
 
 def _shares(data: Table, item: Frequency, code: str) -> FloatArray | None:
@@ -375,6 +396,7 @@ def result_table_as_dict(table: ResultTable) -> dict[str, Any]:
         }
         if isinstance(item, Frequency):
             data["multiple"] = item.multiple
+            data["calibrated"] = item.calibrated
             data["categories"] = [
                 {"code": c.code, "label": c.label, "count": c.count, "percent": c.percent, "moe": c.moe}
                 for c in item.categories

@@ -123,6 +123,7 @@ class AnalysisFrame:
     method: str = SurveyWeighting.Method.NONE
     margins_source: str = ""
     problem: str = ""  # why a weighting that is set could not be applied (then weighted is False)
+    margin_variables: tuple[str, ...] = ()  # calibrated to the population: their shares have no sampling error
 
     @property
     def n(self) -> int:
@@ -239,7 +240,16 @@ def build_analysis_frame(survey: Survey, weighting: SurveyWeighting | None) -> A
         design, report = apply_weighting(table, settings)
     except AnalysisError as error:
         return AnalysisFrame(table, plain, None, False, infos, problem=str(error))
-    return AnalysisFrame(table, design, report, True, infos, weighting.method, weighting.margins_source)
+    return AnalysisFrame(
+        table,
+        design,
+        report,
+        True,
+        infos,
+        weighting.method,
+        weighting.margins_source,
+        margin_variables=tuple(settings.margins),
+    )
 
 
 def frame_cache_key(survey: Survey, weighting: SurveyWeighting | None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -105,7 +105,9 @@ def _check_margins(
                 message=_("The population count of “%(code)s” in “%(variable)s” must be a positive number.")
                 % {"code": code, "variable": variable},
             )
-        cleaned[str(variable)] = level_counts
+        cleaned[str(variable)] = {
+            code: int(count) if count.is_integer() else count for code, count in level_counts.items()
+        }
         questions.append(question)
     if method == SurveyWeighting.Method.LINEAR:
         totals = {round(sum(counts.values()), 6) for counts in cleaned.values()}
@@ -125,6 +127,8 @@ def _check_coverage(
     if not questions:
         return
     complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
+    if not complete:
+        return  # margins may be set before fieldwork; the pages check them again once answers arrive
     labels = {q.variable: dict(q.choices.values_list("code", "label")) for q in questions}
     for question, given in zip(questions, _answer_counts(survey, questions).values(), strict=True):
         counts = margins[question.variable]
@@ -171,57 +175,49 @@ def _check_coverage(
             )
 
 
-@dataclass(frozen=True)
-class WeightingInput:
-    """What a researcher sets (the form's cleaned data; ``margins`` as {variable: {code: count}})."""
-
-    method: str = SurveyWeighting.Method.NONE
-    margins: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    margins_source: str = ""
-    strata_variable: str = ""
-    cluster_variable: str = ""
-    fpc: float | None = None
-    epsilon: float = 1.0
-    max_iterations: int = 10
-    trim_lower: float | None = None
-    trim_upper: float | None = None
-
-
-def survey_weighting_set(*, actor: User, survey: Survey, **data: Any) -> SurveyWeighting:
-    """Set (or replace) the weighting of ``survey``; the keyword arguments are the fields of
-    ``WeightingInput``. Raises ``DomainError`` with a translated message naming the field."""
+def survey_weighting_set(
+    *,
+    actor: User,
+    survey: Survey,
+    method: str,
+    margins: Mapping[str, Mapping[str, float]] | None = None,
+    margins_source: str = "",
+    strata_variable: str = "",
+    cluster_variable: str = "",
+    fpc: float | None = None,
+    epsilon: float = 1.0,
+    max_iterations: int = 10,
+    trim_lower: float | None = None,
+    trim_upper: float | None = None,
+) -> SurveyWeighting:
+    """Set (or replace) the weighting of ``survey``: the calibration ``method`` with population
+    ``margins`` ({variable: {choice code: count}}) and their source, the design (strata and
+    first-stage cluster variables, finite population correction), raking's tolerance and
+    iterations, and trimming bounds as multiples of the mean weight. Raises ``DomainError`` with
+    a translated message naming the field."""
     require(actor, "surveys.weight_survey", survey)
-    unknown = set(data) - set(WeightingInput.__dataclass_fields__)
-    if unknown:
-        raise DomainError(_("Unknown setting “%(name)s”.") % {"name": sorted(unknown)[0]})
-    given = WeightingInput(**data)
-    if given.method not in SurveyWeighting.Method.values:
+    if method not in SurveyWeighting.Method.values:
         raise DomainError(_("Choose a calibration method from the list."), field="method")
     structure = survey_structure(survey)
-    strata = given.strata_variable or ""
-    cluster = given.cluster_variable or ""
+    strata, cluster = strata_variable or "", cluster_variable or ""
     if strata:
         _closed_question(structure, strata, "strata_variable")
     if cluster:
         _closed_question(structure, cluster, "cluster_variable")
-    fpc = None
-    if given.fpc is not None:
-        fpc = _positive(
-            given.fpc, field="fpc", message=_("The finite population correction must be a positive number.")
-        )
-    epsilon = _positive(given.epsilon, field="epsilon", message=_("The raking tolerance must be a positive number."))
+    if fpc is not None:
+        fpc = _positive(fpc, field="fpc", message=_("The finite population correction must be a positive number."))
+    epsilon = _positive(epsilon, field="epsilon", message=_("The raking tolerance must be a positive number."))
     if (
-        isinstance(given.max_iterations, bool)
-        or not isinstance(given.max_iterations, int)
-        or not (1 <= given.max_iterations <= MAX_ITERATIONS)
+        isinstance(max_iterations, bool)
+        or not isinstance(max_iterations, int)
+        or not (1 <= max_iterations <= MAX_ITERATIONS)
     ):
         raise DomainError(
             _("The number of raking iterations must be a whole number from 1 to %(max)d.") % {"max": MAX_ITERATIONS},
             field="max_iterations",
         )
     bounds = {}
-    for key in ("trim_lower", "trim_upper"):
-        value = getattr(given, key)
+    for key, value in (("trim_lower", trim_lower), ("trim_upper", trim_upper)):
         bounds[key] = (
             None
             if value is None
@@ -239,21 +235,21 @@ def survey_weighting_set(*, actor: User, survey: Survey, **data: Any) -> SurveyW
         and bounds["trim_lower"] >= bounds["trim_upper"]
     ):
         raise DomainError(_("The lowest weight must be below the highest."), field="trim_upper")
-    margins, questions = _check_margins(structure, given.margins, given.method)
-    source = clean_field_text(given.margins_source, field="margins_source", cap=SOURCE_CAP)
-    if margins and not source:
+    cleaned, questions = _check_margins(structure, margins or {}, method)
+    source = clean_field_text(margins_source, field="margins_source", cap=SOURCE_CAP)
+    if cleaned and not source:
         raise DomainError(
             _("Say where the population figures come from (e.g. “НСИ, Преброяване 2021”)."), field="margins_source"
         )
-    _check_coverage(survey, structure, margins, questions)
+    _check_coverage(survey, structure, cleaned, questions)
     settings = WeightingSettings(
-        method=given.method,
-        margins=margins,
+        method=method,
+        margins=cleaned,
         strata_variable=strata,
         cluster_variable=cluster,
         fpc=fpc,
         epsilon=epsilon,
-        max_iterations=given.max_iterations,
+        max_iterations=max_iterations,
         trim_lower=bounds["trim_lower"],
         trim_upper=bounds["trim_upper"],
     )
@@ -262,14 +258,14 @@ def survey_weighting_set(*, actor: User, survey: Survey, **data: Any) -> SurveyW
         weighting, _created = SurveyWeighting.objects.update_or_create(
             survey=survey,
             defaults={
-                "method": given.method,
-                "margins": margins,
+                "method": method,
+                "margins": cleaned,
                 "margins_source": source,
                 "strata_variable": strata,
                 "cluster_variable": cluster,
                 "fpc": fpc,
                 "epsilon": epsilon,
-                "max_iterations": given.max_iterations,
+                "max_iterations": max_iterations,
                 "trim_lower": bounds["trim_lower"],
                 "trim_upper": bounds["trim_upper"],
                 "updated_by": actor,
@@ -281,8 +277,8 @@ def survey_weighting_set(*, actor: User, survey: Survey, **data: Any) -> SurveyW
             action="surveys.weighting.set",
             obj=survey,
             data={
-                "method": given.method,
-                "variables": sorted(margins),
+                "method": method,
+                "variables": sorted(cleaned),
                 "strata": strata,
                 "cluster": cluster,
                 "source": source,

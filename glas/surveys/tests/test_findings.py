@@ -330,3 +330,10 @@ def test_a_survey_without_complete_responses_says_so(client, researcher, in_fiel
     response = client.get(url(in_fieldwork, "?variable=sex"))
     assert response.status_code == 200
     assert "There are no complete responses to analyse yet." in response.content.decode()
+
+
+def test_a_calibration_variable_is_said_to_have_no_sampling_error(weighted):
+    result = finding(weighted, kind="frequency", variable="sex")
+    assert result.calibrated and all(row.se < 1e-9 for row in result.rows)
+    assert "This question was used for weighting" in render_to_string("surveys/_finding.html", {"finding": result})
+    assert not finding(weighted, kind="frequency", variable="trust").calibrated

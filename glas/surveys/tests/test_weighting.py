@@ -364,3 +364,28 @@ def test_the_api_gives_weighted_results_with_margins_of_error(client, researcher
     assert all(category["moe"] is not None for category in trust["categories"])
     happy = next(item for item in data["items"] if item["key"] == "happy")
     assert happy["moe"] > 0
+
+
+def test_public_shares_of_the_weighting_question_equal_the_census_without_margin_of_error(
+    client, researcher, published
+):
+    from glas.surveys.results import cached_survey_results
+
+    weight(researcher, published)
+    place = next(item for item in cached_survey_results(published).items if item.key == "place")
+    kresna = next(category for category in place.categories if category.code == "kresna")
+    assert place.calibrated and kresna.moe is None
+    assert kresna.percent == round(100 * CENSUS["kresna"] / sum(CENSUS.values()), 1)
+    page = client.get(reverse("surveys:results_public", args=[published.public_id])).content.decode()
+    assert "weighted to the population figures of this question" in page
+
+
+def test_margins_can_be_set_before_any_answer_arrives(researcher, civic_survey):
+    weighting = services.survey_weighting_set(
+        actor=researcher,
+        survey=civic_survey,
+        method="poststratify",
+        margins={"sex": {"f": 2594, "m": 2700}},
+        margins_source="НСИ, Преброяване 2021",
+    )
+    assert weighting.margins == {"sex": {"f": 2594, "m": 2700}}
