@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from glas.core.access import require_perm
-from glas.surveys.models import Response, Survey
+from glas.surveys.models import Response, Survey, SurveyReport
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -101,3 +101,31 @@ def get_survey_for_analysis(user: Any, public_id: Any) -> Survey:
     """A survey (not a draft) whose answers a researcher may analyse."""
     require_perm(user, "surveys.analyse_results")
     return get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), public_id=_uuid(public_id))
+
+
+# --- Reports (views/reports.py) ---------------------------------------------------------------
+
+
+def get_survey_for_reports(user: Any, public_id: Any) -> Survey:
+    """A survey whose reports a researcher or administrator may write (any status)."""
+    require_perm(user, "surveys.edit_reports")
+    return get_object_or_404(Survey, public_id=_uuid(public_id))
+
+
+def get_report_for_editing(user: Any, survey: Survey, report_id: Any) -> SurveyReport:
+    """A report of ``survey`` (so an id from another survey's report is a 404)."""
+    require_perm(user, "surveys.edit_reports")
+    return get_object_or_404(SurveyReport.objects.select_related("survey"), public_id=_uuid(report_id), survey=survey)
+
+
+def get_report_for_reader(user: Any, slug: str) -> SurveyReport:
+    """A published report for anyone; a draft only for those who may edit reports (their
+    preview), a 404 for everyone else."""
+    report = get_object_or_404(SurveyReport.objects.select_related("survey"), slug=slug)
+    if not report.is_published and not user.has_perm("surveys.edit_reports"):
+        raise Http404
+    return report
+
+
+def get_published_report(public_id: Any) -> SurveyReport:
+    return get_object_or_404(SurveyReport, public_id=_uuid(public_id), status=SurveyReport.Status.PUBLISHED)

@@ -5,7 +5,9 @@
   clearly synthetic responses across the web, assisted, paper (some keyed twice) and phone
   channels, closed after three weeks of fieldwork in October 2026 with its results published,
   and post-stratified by settlement to the census figures kept in ``glas.core`` (the census
-  data loaded has no counts by sex or age group, so settlement is the only margin).
+  data loaded has no counts by sex or age group, so settlement is the only margin). Its report
+  "Основни резултати" is published with four findings, narrative text that says the data are
+  synthetic, and the generated methodology.
 * "Оценка на Бюрото за информиране": five questions, left in draft to show the designer.
 
 Everything is built through ``glas.surveys.services`` (the demo researcher designs and runs the
@@ -32,7 +34,7 @@ from glas.accounts.models import User
 from glas.core.models import PopulationFigure, Settlement
 from glas.core.selectors import current_municipality
 from glas.surveys import services
-from glas.surveys.models import Response, Survey, SurveyWeighting
+from glas.surveys.models import Response, Survey, SurveyReport, SurveyWeighting
 
 TITLE = "Участие на гражданите в местното управление — Кресна"
 DRAFT_TITLE = "Оценка на Бюрото за информиране"
@@ -523,6 +525,10 @@ def seed_surveys(say: Callable[[str], Any], *, responses: int = RESPONSES) -> No
             weighting = _weighting(researcher, baseline)
         if weighting is not None:
             say(f"Survey “{TITLE}”: weighted by settlement ({weighting.margins_source})")
+    if baseline is not None and not SurveyReport.objects.filter(slug=REPORT_SLUG).exists():
+        with transaction.atomic():
+            report = _report(researcher, baseline)
+        say(f"Report “{report.title}”: published at /surveys/reports/{report.slug}/")
     if Survey.objects.filter(is_demo=True, title=DRAFT_TITLE).exists():
         say(f"Survey “{DRAFT_TITLE}” is already there")
     else:
@@ -660,6 +666,85 @@ def _weighting(researcher: User, survey: Survey) -> SurveyWeighting | None:
         margins={proposal.variable: proposal.counts},
         margins_source=source,
     )
+
+
+REPORT_SLUG = "kresna-2026-osnovni-rezultati"
+REPORT_TITLE = "Основни резултати"
+REPORT_SUMMARY = (
+    "Основните резултати от базовото проучване за участието на гражданите в местното управление в "
+    f"община Кресна. {SYNTHETIC_NOTE}"
+)
+# (kind, data): narrative text, findings (their specification, caption and link key), methodology.
+REPORT_BLOCKS: tuple[tuple[str, dict[str, Any]], ...] = (
+    (
+        "text",
+        {
+            "caption": "За доклада",
+            "text": (
+                "Този доклад показва как изглеждат резултатите от проучване в Глас: всяка констатация е "
+                "таблица и диаграма, изчислени от отговорите, с доверителни интервали и постоянна връзка, "
+                "която препоръките могат да цитират.\n\n"
+                "ВНИМАНИЕ: данните са синтетични демонстрационни данни, генерирани от програма. Те не описват "
+                "мнението на жителите на община Кресна и не бива да се използват за изводи."
+            ),
+        },
+    ),
+    (
+        "finding",
+        {
+            "spec": {"kind": "frequency", "variable": "q10_efficacy"},
+            "caption": "Могат ли хора като мен да влияят на решенията на общината?",
+            "key": "vliyanie",
+        },
+    ),
+    (
+        "finding",
+        {
+            "spec": {"kind": "mean", "variable": "q13_info_rating", "by": "q01_settlement"},
+            "caption": "Оценка на информацията от общината (0–10) по населени места",
+            "key": "informatsiya-po-naseleni-mesta",
+        },
+    ),
+    (
+        "finding",
+        {
+            "spec": {"kind": "crosstab", "variable": "q03_age_group", "column": "q06_voted_local"},
+            "caption": "Участие в последните местни избори по възрастови групи",
+            "key": "izbori-po-vazrast",
+        },
+    ),
+    (
+        "finding",
+        {
+            "spec": {"kind": "frequency", "variable": "q07_participation"},
+            "caption": "Форми на участие в местните дела през последните две години",
+            "key": "formi-na-uchastie",
+        },
+    ),
+    (
+        "text",
+        {
+            "caption": "Как да се четат резултатите",
+            "text": (
+                "Процентите са претеглени по населено място спрямо преброяването, за да отговаря всяко село на "
+                "дела си в населението. Доверителният интервал показва колко несигурна е всяка оценка; "
+                "оценките, основани на малко отговорили, са отбелязани.\n\n"
+                "Припомняме: това са синтетични демонстрационни данни."
+            ),
+        },
+    ),
+    ("methodology", {}),
+)
+
+
+def _report(researcher: User, survey: Survey) -> SurveyReport:
+    """The published demo report "Основни резултати" on the baseline study."""
+    report = services.report_create(
+        actor=researcher, survey=survey, title=REPORT_TITLE, summary=REPORT_SUMMARY, slug=REPORT_SLUG
+    )
+    for kind, data in REPORT_BLOCKS:
+        services.block_add(actor=researcher, report=report, kind=kind, data=data)
+    return services.report_publish(actor=researcher, report=report)
 
 
 def _quota_targets(total: int) -> dict[str, int]:

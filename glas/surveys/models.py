@@ -613,3 +613,106 @@ class SurveyWeighting(models.Model):
     def is_active(self) -> bool:
         """Whether the weighting changes anything compared with equal weights and simple random sampling."""
         return self.calibrated or self.has_design or self.trim_lower is not None or self.trim_upper is not None
+
+
+REPORT_SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+FINDING_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class SurveyReport(models.Model):
+    """A report on a survey (доклад): narrative text, findings (tables and charts computed from
+    the data when shown) and a generated methodology section, published as an HTML page, PDF and
+    DOCX. ``slug`` is the public address; ``published_at`` is set at the first publication and
+    kept after that: from then on the slug and the keys of the findings never change, so links
+    and citations keep working even while the report is corrected or withdrawn and republished."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="reports", verbose_name=_("survey"))
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    slug = models.CharField(_("address"), max_length=100, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="survey_reports", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey report")
+        verbose_name_plural = _("survey reports")
+        ordering = ["survey", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="report_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="report_published_has_date"
+            ),
+            models.CheckConstraint(condition=Q(slug__regex=REPORT_SLUG_PATTERN), name="report_slug_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def keys_frozen(self) -> bool:
+        """Published once: its address and the keys of its findings may have been cited."""
+        return self.published_at is not None
+
+
+class ReportBlock(models.Model):
+    """One part of a report, in ``position`` order: narrative text (plain text; a blank line
+    starts a new paragraph, no markup is interpreted), a finding (``spec``: the JSON of a
+    ``glas.surveys.findings.FindingSpec``, computed from the data when shown) or the generated
+    methodology (at most one per report). A finding has a ``key``, its stable anchor
+    (``#finding-<key>``) and link (``/surveys/findings/<report>/<key>/``)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("narrative text")
+        FINDING = "finding", _("finding")
+        METHODOLOGY = "methodology", _("methodology")
+
+    report = models.ForeignKey(SurveyReport, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"), blank=True)
+    spec = models.JSONField(_("finding"), null=True, blank=True)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    key = models.CharField(_("link key"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report block")
+        verbose_name_plural = _("report blocks")
+        ordering = ["report", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["text", "finding", "methodology"]), name="report_block_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="text") | (~Q(text="") & Q(spec__isnull=True)), name="report_block_text_has_text"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="finding") | (Q(spec__isnull=False) & Q(key__regex=FINDING_KEY_PATTERN)),
+                name="report_block_finding_has_spec_and_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="finding") | (Q(key="") & Q(spec__isnull=True)),
+                name="report_block_key_only_on_findings",
+            ),
+            models.UniqueConstraint(fields=["report", "key"], condition=~Q(key=""), name="report_block_key_unique"),
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(kind="methodology"), name="report_block_one_methodology"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.position}"

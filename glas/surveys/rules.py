@@ -30,3 +30,6 @@ rules.add_perm("surveys.withdraw_response", is_respondent)
 # administrators, like the rest of the results.
 rules.add_perm("surveys.weight_survey", is_designer)
 rules.add_perm("surveys.analyse_results", is_designer)
+# Reports on surveys (services/reports.py): written and published by researchers and
+# administrators; a published report is public (access.get_report_for_reader).
+rules.add_perm("surveys.edit_reports", is_designer)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from glas.core.models import Settlement
 from glas.core.selectors import current_municipality_or_none
@@ -22,6 +22,7 @@ from glas.surveys.models import (
     Response,
     Section,
     Survey,
+    SurveyReport,
 )
 
 
@@ -387,3 +388,21 @@ def double_entry_mismatches(survey: Survey) -> DoubleEntryReport:
         else:
             report.matched.append(ref)
     return report
+
+
+def published_reports(*, survey: Survey | None = None, limit: int = 20) -> list[SurveyReport]:
+    """The latest published reports (of one survey, or of any), newest first, with their survey."""
+    reports = SurveyReport.objects.filter(status=SurveyReport.Status.PUBLISHED).select_related("survey")
+    if survey is not None:
+        reports = reports.filter(survey=survey)
+    return list(reports.order_by("-published_at", "-id")[:limit])
+
+
+def survey_reports(survey: Survey) -> list[SurveyReport]:
+    """Every report on ``survey`` (drafts too), for the report builder."""
+    return list(
+        SurveyReport.objects.filter(survey=survey)
+        .select_related("author")
+        .annotate(block_count=Count("blocks"))
+        .order_by("-created_at", "-id")
+    )

@@ -104,3 +104,23 @@ urlpatterns += [
     path("design/<uuid:public_id>/weighting/", weighting.weighting, name="weighting"),
     path("design/<uuid:public_id>/analysis/", weighting.analysis, name="analysis"),
 ]
+
+
+# --- Reports: the builder, the public report, its files and finding links (views/reports.py) ----
+from glas.surveys.views import reports  # noqa: E402
+
+_report = "design/<uuid:public_id>/reports/<uuid:report_id>/"
+urlpatterns += [
+    path("design/<uuid:public_id>/reports/", reports.report_list, name="report_list"),
+    path(_report, reports.report_edit, name="report_edit"),
+    path(f"{_report}settings/", reports.report_settings, name="report_settings"),
+    path(f"{_report}blocks/add/", reports.report_block_add, name="report_block_add"),
+    path(f"{_report}blocks/<int:block_id>/edit/", reports.report_block_edit, name="report_block_edit"),
+    path(f"{_report}blocks/<int:block_id>/move/", reports.report_block_move, name="report_block_move"),
+    path(f"{_report}blocks/<int:block_id>/delete/", reports.report_block_delete, name="report_block_delete"),
+    path(f"{_report}publish/", reports.report_publish, name="report_publish"),
+    path("reports/<slug:slug>/", reports.report_public, name="report_public"),
+    path("reports/<slug:slug>/report.pdf", reports.report_pdf, name="report_pdf"),
+    path("reports/<slug:slug>/report.docx", reports.report_docx_download, name="report_docx"),
+    path("findings/<uuid:report_id>/<slug:key>/", reports.finding_link, name="finding_link"),
+]

@@ -110,3 +110,27 @@ __all__ += [
 
 # --- Weighting (services/weighting.py) ---
 __all__ += ["ProposedMargins", "settlement_margins", "survey_weighting_set"]
+
+
+# --- Reports: the report builder and publishing (services/reports.py) ---
+from glas.surveys.services.reports import (  # noqa: E402
+    block_add,
+    block_delete,
+    block_move,
+    block_update,
+    report_create,
+    report_publish,
+    report_unpublish,
+    report_update,
+)
+
+__all__ += [
+    "block_add",
+    "block_delete",
+    "block_move",
+    "block_update",
+    "report_create",
+    "report_publish",
+    "report_unpublish",
+    "report_update",
+]

@@ -28,6 +28,7 @@ EXPECTED = {
     "surveys.enter_responses": (N,   N,   Y,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.weight_survey":   (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.analyse_results": (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
+    "surveys.edit_reports":    (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
 }
 # fmt: on
 

@@ -154,6 +154,7 @@ def open_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "letter_surveys": by_letter,
         "published": selectors.surveys_with_published_results(),
+        "reports": selectors.published_reports(),
     }
     return render(request, "surveys/respond_list.html", context, status=400 if form.errors else 200)
 

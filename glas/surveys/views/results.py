@@ -16,7 +16,7 @@ from glas.surveys import exports, services
 from glas.surveys.access import get_survey_for_results, get_survey_with_public_results
 from glas.surveys.models import Response, Survey
 from glas.surveys.results import cached_survey_results
-from glas.surveys.selectors import survey_structure
+from glas.surveys.selectors import published_reports, survey_structure
 
 
 def _attachment(response: HttpResponse | StreamingHttpResponse, survey: Survey, fmt: str) -> None:
@@ -103,4 +103,5 @@ def results_publish(request: AuthedRequest, public_id: str) -> HttpResponse:
 def results_public(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = get_survey_with_public_results(public_id)
     table = cached_survey_results(survey)
-    return render(request, "surveys/results_public.html", {"survey": survey, "table": table})
+    context = {"survey": survey, "table": table, "reports": published_reports(survey=survey)}
+    return render(request, "surveys/results_public.html", context)
