@@ -26,3 +26,5 @@ rules.add_perm("surveys.run_fieldwork", is_designer)
 rules.add_perm("surveys.view_results", is_designer)
 rules.add_perm("surveys.enter_responses", is_advisor | is_designer)
 rules.add_perm("surveys.withdraw_response", is_respondent)
+# Coding open answers may show names people wrote in them: researchers and administrators only.
+rules.add_perm("surveys.code_answers", is_designer)

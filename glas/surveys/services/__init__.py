@@ -104,3 +104,26 @@ __all__ += [
     "invitations_import_csv",
     "invitations_send",
 ]
+
+# --- Coding open answers (services/coding.py) ---
+from glas.surveys.services.coding import (  # noqa: E402
+    answer_uncode,
+    answers_code_bulk,
+    code_create,
+    code_delete,
+    code_frame_create,
+    code_frame_update,
+    code_update,
+    coding_adjudicate,
+)
+
+__all__ += [
+    "answer_uncode",
+    "answers_code_bulk",
+    "code_create",
+    "code_delete",
+    "code_frame_create",
+    "code_frame_update",
+    "code_update",
+    "coding_adjudicate",
+]

@@ -26,6 +26,7 @@ EXPECTED = {
     "surveys.run_fieldwork":   (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.view_results":    (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.enter_responses": (N,   N,   Y,   N,   N,   N,   Y,   Y,   N,   N),
+    "surveys.code_answers":    (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
 }
 # fmt: on
 
