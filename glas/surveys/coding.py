@@ -126,6 +126,7 @@ class CodingRow:
     others: list[tuple[str, list[Code]]]  # (coder's name, codes) of the other coders
     adjudicated: bool
     disagree: bool
+    next_id: int | None = None  # the answer after it on the page, where focus goes next
 
 
 def coding_rows(frame: CodeFrame, question: Question, answers: Sequence[Answer], user: Any) -> list[CodingRow]:
@@ -156,6 +157,8 @@ def coding_rows(frame: CodeFrame, question: Question, answers: Sequence[Answer],
                 disagree=entry.disagree(),
             )
         )
+    for row, after in zip(rows, rows[1:], strict=False):
+        row.next_id = after.answer.pk
     return rows
 
 
