@@ -3,9 +3,11 @@
 Each answer becomes a TF-IDF vector of its words and two-word phrases (lower case; words are
 runs of two or more letters, Cyrillic or Latin, so numbers and one-letter words drop out;
 Bulgarian stop-words from ``data/stopwords_bg.txt`` removed; sublinear term frequency). The
-vectors are grouped by k-means with a fixed ``random_state``, so the same answers always give
-the same groups. ``k`` follows the number of answers (about √(n / 2), between 2 and
-``MAX_GROUPS``). Each group is described by the terms weighing most in its centre.
+vectors are reduced to a few dimensions (latent semantic analysis: truncated SVD, then unit
+length), which keeps k-means from lumping most short answers into one group, and grouped by
+k-means; both have a fixed ``random_state``, so the same answers always give the same groups.
+``k`` follows the number of answers (about √n, between 2 and ``MAX_GROUPS``). Each group is
+described by the terms weighing most in its centre.
 
 This runs synchronously inside the request: at most ``MAX_ANSWERS`` answers are grouped (the
 first ones, oldest first; the page says so when there are more), which takes well under a
@@ -54,15 +56,17 @@ class Suggestions:
 
 
 def group_count(answers: int) -> int:
-    """How many groups for ``answers`` answers: about √(n / 2), from 2 to ``MAX_GROUPS``."""
-    return max(2, min(MAX_GROUPS, round(math.sqrt(answers / 2)), answers - 1))
+    """How many groups for ``answers`` answers: about √n, from 2 to ``MAX_GROUPS``."""
+    return max(2, min(MAX_GROUPS, round(math.sqrt(answers)), answers - 1))
 
 
 def suggest_groups(answers: Sequence[tuple[int, str]]) -> Suggestions:
     """Group (answer id, text) pairs by their words. Deterministic for the same input."""
     import numpy as np
     from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
     from threadpoolctl import threadpool_limits
 
     considered = list(answers[:MAX_ANSWERS])
@@ -90,17 +94,21 @@ def suggest_groups(answers: Sequence[tuple[int, str]]) -> Suggestions:
     if rows.shape[0] < MIN_ANSWERS:
         return Suggestions(groups=[], unmatched=[int(pk) for pk in ids], considered=len(considered), left_out=left_out)
     k = group_count(rows.shape[0])
+    dimensions = min(max(2 * k, 10), rows.shape[1] - 1, rows.shape[0] - 1)
     with threadpool_limits(limits=1):
-        model = KMeans(n_clusters=k, random_state=RANDOM_STATE, n_init=10).fit(rows)
+        svd = TruncatedSVD(n_components=dimensions, random_state=RANDOM_STATE) if dimensions >= 2 else None
+        points = normalize(svd.fit_transform(rows)) if svd is not None else rows
+        model = KMeans(n_clusters=k, random_state=RANDOM_STATE, n_init=10).fit(points)
     terms = vectoriser.get_feature_names_out()
-    distances = model.transform(rows)
+    distances = model.transform(points)
+    centres = svd.inverse_transform(model.cluster_centers_) if svd is not None else model.cluster_centers_
     groups = []
     for cluster in range(k):
         members = np.flatnonzero(model.labels_ == cluster)
         if not len(members):
             continue
         order = members[np.argsort(distances[members, cluster], kind="stable")]
-        centre = model.cluster_centers_[cluster]
+        centre = centres[cluster]
         top = [str(terms[index]) for index in np.argsort(-centre, kind="stable")[:TOP_TERMS] if centre[index] > 0]
         groups.append(Group(terms=top, answer_ids=[int(pk) for pk in kept[order]]))
     groups.sort(key=lambda group: (-len(group.answer_ids), min(group.answer_ids)))

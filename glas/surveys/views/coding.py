@@ -206,7 +206,8 @@ def _back(request: AuthedRequest, question: Question) -> str:
     """Where a coding form returns to: the suggestions, or the answers page as it was filtered,
     at the next answer."""
     if request.POST.get("back") == "suggestions":
-        return reverse("surveys:coding_suggest", args=[question.survey.public_id, question.pk])
+        url = reverse("surveys:coding_suggest", args=[question.survey.public_id, question.pk])
+        return url + "?show=all" if request.POST.get("show") == "all" else url
     nxt = request.POST.get("next", "")
     anchor = f"answer-{nxt}" if nxt.isdigit() else ""
     show, words = AnswerFilterForm(request.POST).values()
@@ -305,10 +306,12 @@ def coding_adjudicate(request: AuthedRequest, public_id: Any, question_id: int) 
 @require_GET
 @never_cache
 def coding_suggestions(request: AuthedRequest, public_id: Any, question_id: int) -> HttpResponse:
-    """Groups of similar answers you have not coded yet, each with a form to code it at once."""
+    """Groups of similar answers you have not coded yet (or of all answers, ``?show=all``), each
+    with a form to code it at once."""
     question = get_question_for_coding(request.user, public_id, question_id)
     frame = _frame(question)
-    answers = coding.coding_answers(frame, question, request.user, show="uncoded", words="")
+    show = "all" if request.GET.get("show") == "all" else "uncoded"
+    answers = coding.coding_answers(frame, question, request.user, show=show, words="")
     total = answers.count()
     texts = {answer.pk: coding.answer_text(answer, question) for answer in answers[: suggest.MAX_ANSWERS]}
     suggestions = suggest.suggest_groups(list(texts.items()))
@@ -320,6 +323,7 @@ def coding_suggestions(request: AuthedRequest, public_id: Any, question_id: int)
         "groups": [(group, [texts[pk] for pk in group.answer_ids[:8]]) for group in suggestions.groups],
         "max_answers": suggest.MAX_ANSWERS,
         "left_out": max(0, total - len(texts)),
+        "show": show,
         "keyed": _keyed(frame),
     }
     return render(request, "surveys/coding_suggest.html", context)
