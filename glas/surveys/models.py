@@ -14,8 +14,9 @@ the question type (``Question.STORAGE``):
 
 ``glas.surveys.selectors.response_table`` flattens these to one row per response with one
 column per export variable (``var``, ``var_<code>`` 0/1 for multiple choice, ``var_<row>`` for
-matrix rows, ``var_<rank>`` for ranking, ``var_other``), which is what CSV/XLSX/SPSS exports
-and the weighting engine read.
+matrix rows, ``var_<rank>`` for ranking, ``var_other``, and ``var_code`` or ``var_c<code>``
+for open answers coded into a ``CodeFrame``), which is what CSV/XLSX/SPSS exports and the
+weighting engine read.
 """
 
 from __future__ import annotations
