@@ -253,7 +253,8 @@ def coding_code(request: AuthedRequest, public_id: Any, question_id: int) -> Htt
             raise DomainError(_("Choose a code."), field="code")
         count = services.answers_code_bulk(actor=request.user, frame=frame, answer_ids=ids, code=code)
     except DomainError as error:
-        if request.htmx and len(ids) == 1 and ids[0].isdigit():
+        single = len(ids) == 1 and ids[0].isdigit()
+        if request.htmx and single and coding.codable_answers(question).filter(pk=int(ids[0])).exists():
             return _row(request, frame, question, int(ids[0]), error=error.message)
         return _question_page(request, question, status=400, error=error.message)
     if request.htmx and len(ids) == 1:
