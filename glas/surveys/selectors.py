@@ -167,7 +167,7 @@ def export_columns(structure: Structure, *, coded: bool = True) -> list[tuple[st
         question = column[1]
         last_of_question = index + 1 == len(columns) or columns[index + 1][1] is not question
         frame = structure.frames.get(question.pk)
-        if frame is None or not last_of_question:
+        if frame is None or not last_of_question or not _has_open_text(question):
             continue
         parts = [f"{CODED}c{code.value}" for code in frame.codes.all()] if frame.multiple else [f"{CODED}code"]
         for part in parts:
@@ -177,6 +177,11 @@ def export_columns(structure: Structure, *, coded: bool = True) -> list[tuple[st
             taken.add(name)
             with_codes.append((name, question, part))
     return with_codes
+
+
+def _has_open_text(question: Question) -> bool:
+    """Whether the question still has text to code (its type or "other" may change in draft)."""
+    return question.type in Question.TEXT_TYPES or question.allow_other
 
 
 def _question_columns(structure: Structure) -> list[tuple[str, Question, str]]:
