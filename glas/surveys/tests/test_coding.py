@@ -313,3 +313,19 @@ def test_agreement_on_a_multi_code_frame_is_measured_per_code(researcher, admin_
     assert [result.n for result in results] == [4, 4, 4]
     assert results[1].kappa == pytest.approx(cohen_kappa_score([True, True, False, False], [False, False, False, True]))
     assert results[2].kappa is None, "nobody gave code 3"
+
+
+def test_a_new_wave_gets_the_code_frames_but_not_the_coded_answers(researcher, open_survey, frame):
+    services.answers_code_bulk(
+        actor=researcher, frame=frame, answer_ids=ids(answers_of(open_survey)[:2]), code=codes(frame)[1]
+    )
+    wave = services.survey_copy_as_wave(actor=researcher, survey=open_survey)
+
+    copied = question(wave).code_frame
+    assert (copied.name, copied.source, copied.multiple, copied.primary_coder) == ("Теми", "text", False, None)
+    assert [(code.value, code.label) for code in copied.codes.all()] == [
+        (1, "Информация"),
+        (2, "Срещи"),
+        (3, "Инфраструктура"),
+    ]
+    assert not CodedAnswer.objects.filter(frame=copied).exists()
