@@ -32,15 +32,23 @@ def frame_source(question: Question) -> str:
 
 def codable_questions(survey: Survey) -> list[Question]:
     """The questions with open text: short and long text, and choice questions with "other,
-    please specify"; each with its code frame (or None) as ``frame``, in questionnaire order."""
-    questions = list(
+    please specify"; each with its code frame (or None) as ``frame`` and the number of answers
+    with text to code as ``to_code``, in questionnaire order (one query)."""
+    counted = Q(answers__response__status=Response.Status.COMPLETE, answers__response__entry_round=1)
+    questions: list[Question] = list(
         Question.objects.filter(survey=survey)
         .filter(Q(type__in=Question.TEXT_TYPES) | Q(allow_other=True))
         .select_related("code_frame")
+        .annotate(
+            texts=Count("answers", filter=counted & ~Q(answers__text="")),
+            others=Count("answers", filter=counted & ~Q(answers__other_text="")),
+        )
         .order_by("section__position", "section_id", "position", "id")
     )
     for question in questions:
         question.frame = getattr(question, "code_frame", None)  # type: ignore[attr-defined]
+        source = frame_source(question)
+        question.to_code = question.others if source == CodeFrame.Source.OTHER else question.texts  # type: ignore[attr-defined]
     return questions
 
 

@@ -48,6 +48,7 @@ def test_the_questionnaire_links_to_coding_and_the_index_lists_open_questions(cl
     assert page.status_code == 200
     content = page.content.decode()
     assert "Какво да се промени?" in content and "Откъде научавате новините?" in content
+    assert [question.to_code for question in page.context["questions"]] == [6, 3]
     assert page["Cache-Control"].startswith("max-age=0")
 
 
