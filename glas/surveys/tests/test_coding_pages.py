@@ -252,9 +252,10 @@ def test_suggestions_group_the_uncoded_answers_and_a_group_can_be_coded(client_f
     assert "Group 1:" in content and "Telling words:" in content
 
     members = [int(pk) for pk in page.context["groups"][0][0].answer_ids]
+    assert f'name="answer_list" value="{",".join(map(str, members))}"' in content
     coded = client.post(
         url("coding_code", open_survey, frame),
-        {"answers": members, "code": code_of(frame, 1).pk, "back": "suggestions"},
+        {"answer_list": ",".join(map(str, members)), "code": code_of(frame, 1).pk, "back": "suggestions"},
     )
     assert coded.status_code == 302 and coded["Location"] == url("coding_suggest", open_survey, frame)
     assert CodedAnswer.objects.filter(answer_id__in=members).count() == len(members)

@@ -246,7 +246,9 @@ def coding_code(request: AuthedRequest, public_id: Any, question_id: int) -> Htt
     """Give a code to the chosen answers (one answer from its own form, or many at once)."""
     question = get_question_for_coding(request.user, public_id, question_id)
     frame = _frame(question)
-    ids = request.POST.getlist("answers")
+    # A suggested group sends its answers as one comma-separated field (it may hold thousands).
+    listed = [pk.strip() for pk in request.POST.get("answer_list", "").split(",") if pk.strip()]
+    ids = request.POST.getlist("answers") + listed
     code = _code(frame, request.POST.get("code"))
     try:
         if code is None:
