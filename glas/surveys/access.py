@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from glas.core.access import require_perm
-from glas.surveys.models import Response, Survey, SurveyReport
+from glas.surveys.models import Question, Response, Survey, SurveyReport
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -129,3 +129,22 @@ def get_report_for_reader(user: Any, slug: str) -> SurveyReport:
 
 def get_published_report(public_id: Any) -> SurveyReport:
     return get_object_or_404(SurveyReport, public_id=_uuid(public_id), status=SurveyReport.Status.PUBLISHED)
+# --- Coding open answers (views/coding.py) ----------------------------------------------------
+
+
+def get_survey_for_coding(user: Any, public_id: Any) -> Survey:
+    """A survey whose open answers a researcher or administrator may code (any status)."""
+    require_perm(user, "surveys.code_answers")
+    return get_object_or_404(Survey, public_id=_uuid(public_id))
+
+
+def get_question_for_coding(user: Any, public_id: Any, question_id: int) -> Question:
+    """A question with open text to code (short or long text, or a choice question with "other,
+    please specify") of the survey, with the survey and its code frame loaded."""
+    require_perm(user, "surveys.code_answers")
+    question = get_object_or_404(
+        Question.objects.select_related("survey"), pk=question_id, survey__public_id=_uuid(public_id)
+    )
+    if question.type not in Question.TEXT_TYPES and not question.allow_other:
+        raise Http404
+    return question

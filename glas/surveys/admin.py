@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from glas.surveys.models import (
     Answer,
     Choice,
+    Code,
+    CodeFrame,
     Invitation,
     MatrixRow,
     Question,
@@ -114,3 +116,14 @@ class SurveyWeightingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["method"]
     search_fields = ["survey__title", "margins_source"]
     list_select_related = ["survey"]
+class CodeInline(ReadOnlyMixin, admin.TabularInline):
+    model = Code
+    fields = ["position", "value", "label", "description"]
+    extra = 0
+
+
+@admin.register(CodeFrame)
+class CodeFrameAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["name", "question", "source", "multiple", "primary_coder"]
+    list_select_related = ["question", "primary_coder"]
+    inlines = [CodeInline]

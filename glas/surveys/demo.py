@@ -9,6 +9,10 @@
   "Основни резултати" is published with four findings, narrative text that says the data are
   synthetic, and the generated methodology.
 * "Оценка на Бюрото за информиране": five questions, left in draft to show the designer.
+* The baseline's open question ``q25_suggestions`` has a code frame of seven themes; the demo
+  researcher has coded every answer (by the theme of its first sentence) and the demo
+  administrator, as second coder, about 40 % of them on their own — agreeing mostly, not
+  always — so the agreement page shows a kappa and a few disagreements to adjudicate.
 
 Everything is built through ``glas.surveys.services`` (the demo researcher designs and runs the
 surveys; the demo advisor keys assisted, paper and phone questionnaires), so the same checks,
@@ -35,6 +39,8 @@ from glas.core.models import PopulationFigure, Settlement
 from glas.core.selectors import current_municipality
 from glas.surveys import services
 from glas.surveys.models import Response, Survey, SurveyReport, SurveyWeighting
+from glas.surveys.coding import codable_answers
+from glas.surveys.models import CodeFrame, Question, Response, Survey
 
 TITLE = "Участие на гражданите в местното управление — Кресна"
 DRAFT_TITLE = "Оценка на Бюрото за информиране"
@@ -529,6 +535,12 @@ def seed_surveys(say: Callable[[str], Any], *, responses: int = RESPONSES) -> No
         with transaction.atomic():
             report = _report(researcher, baseline)
         say(f"Report “{report.title}”: published at /surveys/reports/{report.slug}/")
+    if baseline is not None and CodeFrame.objects.filter(question__survey=baseline).exists():
+        say(f"The code frame of “{TITLE}” is already there")
+    elif baseline is not None:
+        with transaction.atomic():
+            coded, second = _code_suggestions(baseline, researcher, _persona("admin"))
+        say(f"Code frame of q25_suggestions: {coded} answers coded, {second} of them by a second coder")
     if Survey.objects.filter(is_demo=True, title=DRAFT_TITLE).exists():
         say(f"Survey “{DRAFT_TITLE}” is already there")
     else:
@@ -745,6 +757,40 @@ def _report(researcher: User, survey: Survey) -> SurveyReport:
     for kind, data in REPORT_BLOCKS:
         services.block_add(actor=researcher, report=report, kind=kind, data=data)
     return services.report_publish(actor=researcher, report=report)
+def _code_suggestions(survey: Survey, researcher: User, second_coder: User) -> tuple[int, int]:
+    """The code frame of ``q25_suggestions``; every answer coded by the researcher (the primary
+    coder) by the theme of its first suggestion, a sample coded again by ``second_coder``, who
+    now and then picks the theme of the second suggestion or another one."""
+    question = Question.objects.get(survey=survey, variable="q25_suggestions")
+    frame = services.code_frame_create(
+        actor=researcher,
+        question=question,
+        name="Теми на предложенията",
+        description="Основната тема на предложението (при няколко — на първото). Синтетични демонстрационни данни.",
+    )
+    codes = {
+        value: services.code_create(actor=researcher, frame=frame, value=value, label=label, description=text)
+        for value, label, text in SUGGESTION_CODES
+    }
+    rng = random.Random(SEED + 25)  # noqa: S311 - synthetic data, not security
+    first: dict[int, list[int]] = {}
+    second: dict[int, list[int]] = {}
+    for pk, text in codable_answers(question).values_list("pk", "text"):
+        themes = [SUGGESTION_THEMES[i] for i, sentence in enumerate(SUGGESTIONS) if sentence in text]
+        theme = next(SUGGESTION_THEMES[i] for i, sentence in enumerate(SUGGESTIONS) if text.startswith(sentence))
+        first.setdefault(theme, []).append(pk)
+        if rng.random() < SECOND_CODER_SHARE:
+            other = theme
+            if rng.random() < SECOND_CODER_DISAGREES:
+                alternatives = [value for value in themes if value != theme] or [
+                    value for value in codes if value != theme
+                ]
+                other = rng.choice(alternatives)
+            second.setdefault(other, []).append(pk)
+    for coder, coding in ((researcher, first), (second_coder, second)):
+        for value, answer_ids in sorted(coding.items()):
+            services.answers_code_bulk(actor=coder, frame=frame, answer_ids=answer_ids, code=codes[value])
+    return sum(map(len, first.values())), sum(map(len, second.values()))
 
 
 def _quota_targets(total: int) -> dict[str, int]:
@@ -841,6 +887,19 @@ SUGGESTIONS = (
     "Да се публикува как е гласувал всеки съветник.",
     "Да има кутия за предложения във всяко кметство.",
 )
+# The code frame of q25_suggestions: (code, label, description) and the code of each suggestion.
+SUGGESTION_CODES = (
+    (1, "Информация и прозрачност", "Навременна и разбираема информация: публикуване, табла, бюлетин, бюджет."),
+    (2, "Обсъждания и допитвания", "Кога и как се допитват до жителите: обсъждания, анкети, кутии за предложения."),
+    (3, "Достъп до кмета и съветниците", "Срещи в селата, приемно време, отговор на писма, отношение."),
+    (4, "Онлайн участие и е-услуги", "Излъчване на сесиите, електронни услуги, гласуване по интернет."),
+    (5, "Първо основните проблеми", "Вода, транспорт, работни места: участието идва след тях."),
+    (6, "Доверие и видим резултат", "Хората трябва да видят, че мнението им променя нещо."),
+    (7, "Няма предложение", "Отговорът не съдържа предложение."),
+)
+SUGGESTION_THEMES = (1, 2, 1, 3, 4, 3, 5, 1, 1, 2, 3, 1, 6, 4, 5, 2, 5, 2, 1, 7, 4, 3, 1, 2)
+SECOND_CODER_SHARE = 0.4
+SECOND_CODER_DISAGREES = 0.15
 MISMATCHABLE = ("q13_info_rating", "q18_service_days", "q09_interest", "q11_trust", "q04_education")
 
 

@@ -37,8 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glas.core.models import Settlement
-from glas.surveys.models import OTHER_CODE, Question, Survey
-from glas.surveys.selectors import ResponseRecord, Structure, export_columns, response_records
+from glas.surveys.models import OTHER_CODE, CodeFrame, Question, Survey
+from glas.surveys.selectors import CODED, ResponseRecord, Structure, export_columns, response_records
 
 FORMATS = ("csv", "xlsx", "sav", "json")
 CONTENT_TYPES = {
@@ -214,8 +214,39 @@ def export_variables(structure: Structure) -> list[Variable]:
     for name, question, part in columns:
         conditions = [section_logic.get(question.section_id, ""), logic_in_words(question.logic)]
         shown_when = _(" and ").join(condition for condition in conditions if condition)
-        variables.append(_question_variable(name, question, part, settlements, shown_when))
+        if part.startswith(CODED):
+            variables.append(_coded_variable(name, question, part, structure.frames[question.pk], shown_when))
+        else:
+            variables.append(_question_variable(name, question, part, settlements, shown_when))
     return variables
+
+
+def _coded_variable(name: str, question: Question, part: str, frame: CodeFrame, shown_when: str) -> Variable:
+    """A column of coded open answers: the code (single-code frame) or 0/1 for one code."""
+    if frame.source == CodeFrame.Source.OTHER:
+        label = _("%(question)s: other, specified (coded)") % {"question": question.text}
+    else:
+        label = _("%(question)s (coded)") % {"question": question.text}
+    common: dict[str, Any] = {
+        "wording": question.text,
+        "type": "coded",
+        "type_label": _("coded open answer"),
+        "kind": "numeric",
+        "measure": "nominal",
+        "logic": shown_when,
+        "question_variable": question.variable,
+    }
+    if part == f"{CODED}code":
+        labels: dict[Any, str] = {code.value: code.label for code in frame.codes.all()}
+        return Variable(name, label, value_labels=labels, **common)
+    value = int(part[len(CODED) + 1 :])
+    code_label = next((code.label for code in frame.codes.all() if code.value == value), str(value))
+    return Variable(
+        name,
+        f"{label}: {code_label}",
+        value_labels={0: _("code not given"), 1: _("code given")},
+        **common,
+    )
 
 
 def _question_variable(

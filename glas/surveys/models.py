@@ -14,8 +14,9 @@ the question type (``Question.STORAGE``):
 
 ``glas.surveys.selectors.response_table`` flattens these to one row per response with one
 column per export variable (``var``, ``var_<code>`` 0/1 for multiple choice, ``var_<row>`` for
-matrix rows, ``var_<rank>`` for ranking, ``var_other``), which is what CSV/XLSX/SPSS exports
-and the weighting engine read.
+matrix rows, ``var_<rank>`` for ranking, ``var_other``, and ``var_code`` or ``var_c<code>``
+for open answers coded into a ``CodeFrame``), which is what CSV/XLSX/SPSS exports and the
+weighting engine read.
 """
 
 from __future__ import annotations
@@ -711,8 +712,110 @@ class ReportBlock(models.Model):
             models.UniqueConstraint(fields=["report", "key"], condition=~Q(key=""), name="report_block_key_unique"),
             models.UniqueConstraint(
                 fields=["report"], condition=Q(kind="methodology"), name="report_block_one_methodology"
+# --- Coding open answers (services/coding.py, views/coding.py) ------------------------------
+
+
+class CodeFrame(models.Model):
+    """The codes that open answers to one question are sorted into (кодова схема): the text of a
+    short or long text question, or the "other, please specify" text of a choice question.
+
+    Each coder codes on their own; the codes of ``primary_coder`` are the final ones, unless a
+    researcher adjudicated the answer (``CodedAnswer.adjudicated``). The codes of the others
+    are kept to measure agreement (Cohen's kappa, ``glas.surveys.coding_agreement``)."""
+
+    class Source(models.TextChoices):
+        TEXT = "text", _("the answer text")
+        OTHER = "other", _("the “other, please specify” text")
+
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, related_name="code_frame", verbose_name=_("question")
+    )
+    source = models.CharField(_("coded text"), max_length=10, choices=Source.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    multiple = models.BooleanField(_("an answer may get several codes"), default=False)
+    primary_coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary coder"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("code frame")
+        verbose_name_plural = _("code frames")
+        ordering = ["question_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(source__in=["text", "other"]), name="code_frame_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Code(models.Model):
+    """One code of a frame: the number that goes into the data, and its label."""
+
+    frame = models.ForeignKey(CodeFrame, on_delete=models.CASCADE, related_name="codes")
+    value = models.PositiveIntegerField(_("code"))
+    label = models.CharField(_("label"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
+        ordering = ["frame", "position", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["frame", "value"], name="code_value_unique"),
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=999999), name="code_value_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value}: {self.label}"
+
+
+class CodedAnswer(models.Model):
+    """One code given to one answer by one coder (or, with ``adjudicated``, the code a
+    researcher settled on where coders disagreed). ``single`` copies ``not frame.multiple`` so
+    that the database itself refuses a second code on a single-code frame; the frame's setting
+    cannot change once answers are coded."""
+
+    frame = models.ForeignKey(CodeFrame, on_delete=models.CASCADE, related_name="coded_answers")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="codings")
+    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="coded_answers")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("coder")
+    )
+    adjudicated = models.BooleanField(_("adjudicated"), default=False)
+    single = models.BooleanField(_("single-code frame"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coded answer")
+        verbose_name_plural = _("coded answers")
+        ordering = ["answer_id", "code_id"]
+        indexes = [models.Index(fields=["frame", "coder"], name="coded_answer_frame_coder_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "code", "coder"], condition=Q(adjudicated=False), name="coded_answer_once_per_coder"
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "coder"],
+                condition=Q(adjudicated=False, single=True),
+                name="coded_answer_single_per_coder",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "code"], condition=Q(adjudicated=True), name="coded_answer_adjudicated_once"
+            ),
+            models.UniqueConstraint(
+                fields=["answer"], condition=Q(adjudicated=True, single=True), name="coded_answer_adjudicated_single"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.report_id}/{self.position}"
+        return f"{self.answer_id}: {self.code_id}"

@@ -33,3 +33,5 @@ rules.add_perm("surveys.analyse_results", is_designer)
 # Reports on surveys (services/reports.py): written and published by researchers and
 # administrators; a published report is public (access.get_report_for_reader).
 rules.add_perm("surveys.edit_reports", is_designer)
+# Coding open answers may show names people wrote in them: researchers and administrators only.
+rules.add_perm("surveys.code_answers", is_designer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -15,6 +16,9 @@ from glas.surveys.models import (
     OTHER_CODE,
     Answer,
     Choice,
+    Code,
+    CodedAnswer,
+    CodeFrame,
     MatrixRow,
     Question,
     Quota,
@@ -42,6 +46,14 @@ class Structure:
     sections: list[Section]
     questions: list[Question]
     settlements: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def frames(self) -> dict[int, CodeFrame]:
+        """Question id → its code frame, codes loaded in order (read on first use: two queries)."""
+        frames = CodeFrame.objects.filter(question__survey=self.survey).prefetch_related(
+            Prefetch("codes", queryset=Code.objects.order_by("position", "value"))
+        )
+        return {frame.question_id: frame for frame in frames}
 
     @property
     def by_variable(self) -> dict[str, Question]:
@@ -135,10 +147,45 @@ def quotas_of(survey: Survey) -> list[Quota]:
     return list(Quota.objects.filter(survey=survey).prefetch_related("cells").order_by("id"))
 
 
-def export_columns(structure: Structure) -> list[tuple[str, Question, str]]:
+CODED = ":"  # parts of coded columns start with it (no choice code, row code or rank can)
+
+
+def export_columns(structure: Structure, *, coded: bool = True) -> list[tuple[str, Question, str]]:
     """The flat export variables: (column name, question, part). ``part`` is "" for the
     question's own value, a choice code (multiple choice, 0/1), a row code (matrix), a rank
-    number (ranking) or ``other`` for "please specify"."""
+    number (ranking) or ``other`` for "please specify".
+
+    With ``coded``, a question with a code frame is followed by its coded open answers:
+    ``<var>_code`` (part ``:code``, the code's number) for a single-code frame, or one 0/1
+    column ``<var>_c<code>`` per code (part ``:c<code>``) when an answer may get several."""
+    columns = _question_columns(structure)
+    if not coded or not structure.frames:
+        return columns
+    taken = {name for name, _question, _part in columns}
+    with_codes: list[tuple[str, Question, str]] = []
+    for index, column in enumerate(columns):
+        with_codes.append(column)
+        question = column[1]
+        last_of_question = index + 1 == len(columns) or columns[index + 1][1] is not question
+        frame = structure.frames.get(question.pk)
+        if frame is None or not last_of_question or not _has_open_text(question):
+            continue
+        parts = [f"{CODED}c{code.value}" for code in frame.codes.all()] if frame.multiple else [f"{CODED}code"]
+        for part in parts:
+            name = f"{question.variable}_{part[1:]}"
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            with_codes.append((name, question, part))
+    return with_codes
+
+
+def _has_open_text(question: Question) -> bool:
+    """Whether the question still has text to code (its type or "other" may change in draft)."""
+    return question.type in Question.TEXT_TYPES or question.allow_other
+
+
+def _question_columns(structure: Structure) -> list[tuple[str, Question, str]]:
     columns: list[tuple[str, Question, str]] = []
     for question in structure.questions:
         name = question.variable
@@ -198,6 +245,7 @@ def response_records(
     ``with_hidden`` works out, per response, which questions display logic hid (else
     ``hidden`` stays empty)."""
     columns = export_columns(structure)
+    coded_frames = {question.pk for _name, question, part in columns if part.startswith(CODED)}
     nodes = structure.nodes()
     has_logic = with_hidden and any(node.logic for node in nodes)
     responses = Response.objects.filter(survey=structure.survey)
@@ -219,6 +267,7 @@ def response_records(
         for row in rows:
             answer = AnswerRow(*row)
             answers.setdefault(answer.response_id, {})[answer.question_id] = answer
+        codes = final_codes(structure, [response.pk for response in chunk]) if coded_frames else {}
         for response in chunk:
             number += 1
             mine = answers.get(response.pk, {})
@@ -237,7 +286,12 @@ def response_records(
                 status=response.status,
                 submitted_at=response.submitted_at,
                 entry_round=response.entry_round,
-                values=[_cell(mine.get(question.pk), question, part) for _name, question, part in columns],
+                values=[
+                    _coded_cell(codes.get((response.pk, question.pk)), part)
+                    if part.startswith(CODED)
+                    else _cell(mine.get(question.pk), question, part)
+                    for _name, question, part in columns
+                ],
                 hidden=hidden,
             )
 
@@ -245,8 +299,9 @@ def response_records(
 def response_table(survey: Survey, *, complete_only: bool = True) -> tuple[list[str], Iterator[list[Any]]]:
     """Column names and an iterator of rows, one per response: what exports and the analysis
     read. Multiple choice gives 0/1 per code (missing when the question was not answered);
-    matrix one column per row; ranking the code at each rank. Rows are read in chunks (see
-    ``response_records``), in the order the responses were started."""
+    matrix one column per row; ranking the code at each rank; coded open answers their final
+    code (see ``export_columns``). Rows are read in chunks (see ``response_records``), in the
+    order the responses were started."""
     structure = survey_structure(survey)
     columns = export_columns(structure)
 
@@ -255,6 +310,36 @@ def response_table(survey: Survey, *, complete_only: bool = True) -> tuple[list[
             yield record.values
 
     return [name for name, _question, _part in columns], rows()
+
+
+def final_codes(structure: Structure, response_ids: list[int]) -> dict[tuple[int, int], set[int]]:
+    """(response id, question id) → the final code numbers of its coded open answer, in one
+    query: the adjudicated codes where a researcher settled a disagreement, otherwise those of
+    the frame's primary coder. Answers only other coders have coded have no final code."""
+    frames = {frame.pk: frame for frame in structure.frames.values()}
+    rows = CodedAnswer.objects.filter(frame_id__in=list(frames), answer__response_id__in=response_ids).values_list(
+        "answer__response_id", "frame_id", "code__value", "coder_id", "adjudicated"
+    )
+    adjudicated: dict[tuple[int, int], set[int]] = {}
+    primary: dict[tuple[int, int], set[int]] = {}
+    for response_id, frame_id, value, coder_id, settled in rows:
+        frame = frames[frame_id]
+        key = (response_id, frame.question_id)
+        if settled:
+            adjudicated.setdefault(key, set()).add(value)
+        elif coder_id == frame.primary_coder_id:
+            primary.setdefault(key, set()).add(value)
+    return primary | adjudicated
+
+
+def _coded_cell(codes: set[int] | None, part: str) -> Any:
+    """A coded column: the code's number (single-code frame) or 0/1 for the code ``:c<n>``;
+    missing when the answer has no final code."""
+    if not codes:
+        return None
+    if part == f"{CODED}code":
+        return min(codes)
+    return 1 if int(part[len(CODED) + 1 :]) in codes else 0
 
 
 def _cell(answer: AnswerRow | Answer | None, question: Question, part: str) -> Any:
@@ -362,7 +447,7 @@ def double_entry_mismatches(survey: Survey) -> DoubleEntryReport:
     """For each questionnaire number keyed in both rounds, the export columns whose values
     differ; in a fixed number of queries, whatever the number of questionnaires."""
     structure = survey_structure(survey)
-    columns = export_columns(structure)
+    columns = export_columns(structure, coded=False)
     keyed = Response.objects.filter(survey=survey, channel__in=Response.ENTERED_CHANNELS).exclude(paper_ref="")
     responses = list(keyed.only("id", "paper_ref", "entry_round").order_by("paper_ref", "entry_round"))
     answers: dict[int, dict[int, Answer]] = {}

@@ -123,4 +123,21 @@ urlpatterns += [
     path("reports/<slug:slug>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("reports/<slug:slug>/report.docx", reports.report_docx_download, name="report_docx"),
     path("findings/<uuid:report_id>/<slug:key>/", reports.finding_link, name="finding_link"),
+# --- Coding open answers (views/coding.py) -----------------------------------------------------
+from glas.surveys.views import coding  # noqa: E402
+
+_coding = "design/<uuid:public_id>/coding/"
+_coding_question = f"{_coding}<int:question_id>/"
+urlpatterns += [
+    path(_coding, coding.coding_index, name="coding_index"),
+    path(_coding_question, coding.coding_question, name="coding_question"),
+    path(f"{_coding_question}frame/", coding.coding_frame, name="coding_frame"),
+    path(f"{_coding_question}codes/add/", coding.coding_code_add, name="coding_code_add"),
+    path(f"{_coding_question}codes/<int:code_id>/edit/", coding.coding_code_edit, name="coding_code_edit"),
+    path(f"{_coding_question}codes/<int:code_id>/delete/", coding.coding_code_delete, name="coding_code_delete"),
+    path(f"{_coding_question}code/", coding.coding_code, name="coding_code"),
+    path(f"{_coding_question}uncode/", coding.coding_uncode, name="coding_uncode"),
+    path(f"{_coding_question}adjudicate/", coding.coding_adjudicate, name="coding_adjudicate"),
+    path(f"{_coding_question}suggestions/", coding.coding_suggestions, name="coding_suggest"),
+    path(f"{_coding_question}agreement/", coding.coding_agreement, name="coding_agreement"),
 ]

@@ -134,3 +134,26 @@ __all__ += [
     "report_unpublish",
     "report_update",
 ]
+
+# --- Coding open answers (services/coding.py) ---
+from glas.surveys.services.coding import (  # noqa: E402
+    answer_uncode,
+    answers_code_bulk,
+    code_create,
+    code_delete,
+    code_frame_create,
+    code_frame_update,
+    code_update,
+    coding_adjudicate,
+)
+
+__all__ += [
+    "answer_uncode",
+    "answers_code_bulk",
+    "code_create",
+    "code_delete",
+    "code_frame_create",
+    "code_frame_update",
+    "code_update",
+    "coding_adjudicate",
+]

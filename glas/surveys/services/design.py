@@ -26,6 +26,8 @@ from glas.surveys.models import (
     TEXT_CAP,
     VARIABLE_PATTERN,
     Choice,
+    Code,
+    CodeFrame,
     MatrixRow,
     Question,
     Quota,
@@ -263,6 +265,7 @@ def _copy_questionnaire(source: Survey, target: Survey) -> None:
         sections[section.pk] = Section.objects.create(
             survey=target, position=section.position, title=section.title, logic=section.logic
         )
+    copies = {}
     for question in structure.questions:
         copy = Question.objects.create(
             survey=target,
@@ -270,6 +273,7 @@ def _copy_questionnaire(source: Survey, target: Survey) -> None:
             position=question.position,
             **{name: getattr(question, name) for name in QUESTION_FIELDS},
         )
+        copies[question.pk] = copy
         Choice.objects.bulk_create(
             Choice(question=copy, position=choice.position, code=choice.code, label=choice.label)
             for choice in question.choices.all()
@@ -277,6 +281,25 @@ def _copy_questionnaire(source: Survey, target: Survey) -> None:
         MatrixRow.objects.bulk_create(
             MatrixRow(question=copy, position=row.position, code=row.code, label=row.label)
             for row in question.rows.all()
+        )
+    # Code frames travel with the questionnaire (not the coded answers), so waves are coded alike.
+    for question_id, frame in structure.frames.items():
+        new_frame = CodeFrame.objects.create(
+            question=copies[question_id],
+            source=frame.source,
+            name=frame.name,
+            description=frame.description,
+            multiple=frame.multiple,
+        )
+        Code.objects.bulk_create(
+            Code(
+                frame=new_frame,
+                value=code.value,
+                label=code.label,
+                description=code.description,
+                position=code.position,
+            )
+            for code in frame.codes.all()
         )
     for quota in Quota.objects.filter(survey=source).prefetch_related("cells"):
         new_quota = Quota.objects.create(

@@ -13,8 +13,9 @@ from django.db import transaction
 from glas.core.demo import seed_municipality_and_rules
 from glas.core.models import AuditEntry
 from glas.surveys import demo
-from glas.surveys.models import Answer, QuotaCell, Response, Survey
-from glas.surveys.selectors import response_values, survey_structure, visible_questions
+from glas.surveys.coding import codable_answers, frame_agreement
+from glas.surveys.models import Answer, CodedAnswer, CodeFrame, QuotaCell, Response, Survey
+from glas.surveys.selectors import response_table, response_values, survey_structure, visible_questions
 
 SMALL = 60
 
@@ -141,16 +142,40 @@ def test_the_draft_survey_shows_the_designer_five_questions(seeded):
     assert not draft.responses.exists()
 
 
+def test_the_open_question_is_coded_by_a_primary_and_a_second_coder(seeded):
+    frame = CodeFrame.objects.select_related("question", "primary_coder").get(question__survey=seeded)
+    assert frame.question.variable == "q25_suggestions"
+    assert [code.value for code in frame.codes.all()] == list(range(1, 8))
+    assert frame.primary_coder.email == "researcher@glas.example"
+    answers = set(codable_answers(frame.question).values_list("pk", flat=True))
+    primary = CodedAnswer.objects.filter(frame=frame, coder=frame.primary_coder)
+    assert answers and set(primary.values_list("answer_id", flat=True)) == answers
+    second = CodedAnswer.objects.filter(frame=frame).exclude(coder=frame.primary_coder)
+    assert set(second.values_list("coder__email", flat=True)) == {"admin@glas.example"}
+    (agreement,) = frame_agreement(frame, frame.primary_coder_id, second.first().coder_id)
+    assert 1 <= agreement.n < len(answers)
+    names, rows = response_table(seeded)
+    coded = [row[names.index("q25_suggestions_code")] for row in rows]
+    assert sum(value is not None for value in coded) == len(answers)
+
+
 def test_seeding_again_changes_nothing(seeded):
     before = (
         Survey.objects.count(),
         Response.objects.count(),
         Answer.objects.count(),
         AuditEntry.objects.count(),
+        CodedAnswer.objects.count(),
     )
     messages: list[str] = []
     demo.seed_surveys(messages.append, responses=SMALL)
-    after = (Survey.objects.count(), Response.objects.count(), Answer.objects.count(), AuditEntry.objects.count())
+    after = (
+        Survey.objects.count(),
+        Response.objects.count(),
+        Answer.objects.count(),
+        AuditEntry.objects.count(),
+        CodedAnswer.objects.count(),
+    )
     assert after == before
     assert all("already there" in message for message in messages)
 

@@ -29,6 +29,7 @@ EXPECTED = {
     "surveys.weight_survey":   (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.analyse_results": (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
     "surveys.edit_reports":    (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
+    "surveys.code_answers":    (N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N),
 }
 # fmt: on
 
