@@ -129,6 +129,8 @@ def get_report_for_reader(user: Any, slug: str) -> SurveyReport:
 
 def get_published_report(public_id: Any) -> SurveyReport:
     return get_object_or_404(SurveyReport, public_id=_uuid(public_id), status=SurveyReport.Status.PUBLISHED)
+
+
 # --- Coding open answers (views/coding.py) ----------------------------------------------------
 
 

@@ -116,6 +116,8 @@ class SurveyWeightingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["method"]
     search_fields = ["survey__title", "margins_source"]
     list_select_related = ["survey"]
+
+
 class CodeInline(ReadOnlyMixin, admin.TabularInline):
     model = Code
     fields = ["position", "value", "label", "description"]

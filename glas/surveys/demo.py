@@ -38,9 +38,8 @@ from glas.accounts.models import User
 from glas.core.models import PopulationFigure, Settlement
 from glas.core.selectors import current_municipality
 from glas.surveys import services
-from glas.surveys.models import Response, Survey, SurveyReport, SurveyWeighting
 from glas.surveys.coding import codable_answers
-from glas.surveys.models import CodeFrame, Question, Response, Survey
+from glas.surveys.models import CodeFrame, Question, Response, Survey, SurveyReport, SurveyWeighting
 
 TITLE = "Участие на гражданите в местното управление — Кресна"
 DRAFT_TITLE = "Оценка на Бюрото за информиране"
@@ -757,6 +756,8 @@ def _report(researcher: User, survey: Survey) -> SurveyReport:
     for kind, data in REPORT_BLOCKS:
         services.block_add(actor=researcher, report=report, kind=kind, data=data)
     return services.report_publish(actor=researcher, report=report)
+
+
 def _code_suggestions(survey: Survey, researcher: User, second_coder: User) -> tuple[int, int]:
     """The code frame of ``q25_suggestions``; every answer coded by the researcher (the primary
     coder) by the theme of its first suggestion, a sample coded again by ``second_coder``, who

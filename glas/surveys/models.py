@@ -712,6 +712,13 @@ class ReportBlock(models.Model):
             models.UniqueConstraint(fields=["report", "key"], condition=~Q(key=""), name="report_block_key_unique"),
             models.UniqueConstraint(
                 fields=["report"], condition=Q(kind="methodology"), name="report_block_one_methodology"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.position}"
+
+
 # --- Coding open answers (services/coding.py, views/coding.py) ------------------------------
 
 
@@ -817,5 +824,4 @@ class CodedAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.report_id}/{self.position}"
         return f"{self.answer_id}: {self.code_id}"

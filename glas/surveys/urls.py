@@ -123,6 +123,9 @@ urlpatterns += [
     path("reports/<slug:slug>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("reports/<slug:slug>/report.docx", reports.report_docx_download, name="report_docx"),
     path("findings/<uuid:report_id>/<slug:key>/", reports.finding_link, name="finding_link"),
+]
+
+
 # --- Coding open answers (views/coding.py) -----------------------------------------------------
 from glas.surveys.views import coding  # noqa: E402
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0002_invitation_token_nonce_and_invited_once"),
+        ("surveys", "0004_survey_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
