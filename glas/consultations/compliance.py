@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from glas.consultations.models import Draft
 
@@ -56,7 +57,12 @@ def compliance_checks(draft: Draft, *, article_count: int, unanswered: int) -> l
         )
     else:
         detail = (
-            _("The consultation has closed; %(count)s proposals still have no answer.") % {"count": unanswered}
+            ngettext(
+                "The consultation has closed; %(count)s proposal still has no answer.",
+                "The consultation has closed; %(count)s proposals still have no answer.",
+                unanswered,
+            )
+            % {"count": unanswered}
             if unanswered
             else _("The consultation has closed; every proposal is answered, the report is not yet published.")
         )

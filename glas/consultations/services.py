@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from glas.consultations.models import (
     Article,
@@ -616,7 +617,12 @@ def report_publish(*, actor: User, draft: Draft) -> Draft:
         pending = Contribution.objects.filter(draft=draft, status=Contribution.Status.PUBLISHED, decision="").count()
         if pending:
             raise DomainError(
-                _("%(count)s proposals have no answer yet; every proposal must be in the report.") % {"count": pending},
+                ngettext(
+                    "%(count)s proposal has no answer yet; every proposal must be in the report.",
+                    "%(count)s proposals have no answer yet; every proposal must be in the report.",
+                    pending,
+                )
+                % {"count": pending},
                 code="unanswered",
             )
         draft.status = Draft.Status.REPORT_PUBLISHED

@@ -130,7 +130,7 @@ def test_the_compliance_panel_reports_missing_documents(council_secretary, legal
 def test_the_compliance_panel_reports_a_missing_report_after_closing(consultation, wording, client, pages_in_english):
     close(consultation)
     page = client.get(reverse("consultations:detail", args=[consultation.public_id])).content.decode()
-    assert "The consultation has closed; 1 proposals still have no answer." in page
+    assert "The consultation has closed; 1 proposal still has no answer." in page
 
 
 def test_an_open_consultation_can_be_extended_but_never_shortened(consultation, council_secretary):

@@ -247,7 +247,6 @@ def _transition(request: AuthedRequest, public_id: str, perm: str, act: Any, don
     try:
         act(draft)
     except DomainError as error:
-        messages.error(request, error.message)
         return render(request, "consultations/staff_refused.html", {"draft": draft, "error": error.message}, status=400)
     messages.success(request, done)
     return _manage(draft)
