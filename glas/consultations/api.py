@@ -59,6 +59,17 @@ class DraftTextOut(DraftOut):
     impact_assessment: str
     articles: list[ArticleOut]
 
+    @staticmethod
+    def resolve_articles(obj: Draft) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": article.number,
+                "heading": article.heading,
+                "paragraphs": [{"id": p.pk, "number": p.number, "text": p.text} for p in article.paragraphs.all()],
+            }
+            for article in selectors.articles_of(obj)
+        ]
+
 
 class ReportRowOut(Schema):
     number: int
@@ -84,18 +95,8 @@ def consultation_list(request: HttpRequest) -> QuerySet[Draft]:
 
 
 @router.get("/{public_id}", response=DraftTextOut, summary="A draft with its text, article by article")
-def consultation_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
-    draft = _public(public_id)
-    articles = [
-        {
-            "number": article.number,
-            "heading": article.heading,
-            "paragraphs": [{"id": p.pk, "number": p.number, "text": p.text} for p in article.paragraphs.all()],
-        }
-        for article in selectors.articles_of(draft)
-    ]
-    return {**DraftOut.from_orm(draft).dict(), "summary": draft.summary, "motives": draft.motives,
-            "impact_assessment": draft.impact_assessment, "articles": articles}
+def consultation_detail(request: HttpRequest, public_id: uuid.UUID) -> Draft:
+    return _public(public_id)
 
 
 @router.get("/{public_id}/report", response=list[ReportRowOut], summary="The published справка")
