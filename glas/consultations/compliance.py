@@ -26,7 +26,9 @@ def compliance_checks(draft: Draft, *, article_count: int, unanswered: int) -> l
     today = timezone.localdate()
     checks = [
         Check(_("Text of the draft"), article_count > 0, "" if article_count else _("The draft has no articles.")),
-        Check(_("Motives"), bool(draft.motives.strip()), "" if draft.motives.strip() else _("The motives are missing.")),
+        Check(
+            _("Motives"), bool(draft.motives.strip()), "" if draft.motives.strip() else _("The motives are missing.")
+        ),
         Check(
             _("Preliminary impact assessment"),
             bool(draft.impact_assessment.strip()),

@@ -91,7 +91,10 @@ def seed_consultations(say: Callable[[str], Any]) -> None:
     else:
         with transaction.atomic():
             draft = _ordinance(staff, advisor, citizen, resident)
-        say(f"Consultation “{ORDINANCE_TITLE}”: open until {draft.closes_on}, {draft.contributions.count()} contributions")
+        say(
+            f"Consultation “{ORDINANCE_TITLE}”: open until {draft.closes_on}, "
+            f"{draft.contributions.count()} contributions"
+        )
     if Draft.objects.filter(is_demo=True, title=PROGRAMME_TITLE).exists():
         say(f"Consultation “{PROGRAMME_TITLE}” is already there")
     else:
@@ -170,7 +173,9 @@ def _ordinance(staff: User, advisor: User, citizen: User, resident: User) -> Dra
     rude = services.contribution_submit(
         actor=citizen, draft=draft, kind=Contribution.Kind.GENERAL, text="(демо) Обиден коментар срещу съседите ми."
     )
-    services.contribution_hide(actor=staff, contribution=rude, reason="Обиди към други хора (правила за участие, т. 3).")
+    services.contribution_hide(
+        actor=staff, contribution=rude, reason="Обиди към други хора (правила за участие, т. 3)."
+    )
     services.contribution_answer(
         actor=staff,
         contribution=music,
@@ -204,7 +209,8 @@ def _programme(staff: User, citizen: User, resident: User) -> Draft:
         kind=Contribution.Kind.WORDING,
         paragraph_id=_paragraph(draft, "Чл. 2", "(2)"),
         text="Да се добавят велосипедни маршрути.",
-        proposed_text="Специфични цели са обозначени пешеходни и велосипедни маршрути, рафтинг по река Струма и местни продукти.",
+        proposed_text="Специфични цели са обозначени пешеходни и велосипедни маршрути, рафтинг по река Струма "
+        "и местни продукти.",
     )
     village = services.contribution_submit(
         actor=resident,
@@ -235,7 +241,9 @@ def _programme(staff: User, citizen: User, resident: User) -> Draft:
     )
     for event in DraftEvent.objects.filter(draft=draft):
         DraftEvent.objects.filter(pk=event.pk).update(
-            happened_at=event.happened_at - shift - (dt.timedelta(days=10) if event.kind == "created" else dt.timedelta())
+            happened_at=event.happened_at
+            - shift
+            - (dt.timedelta(days=10) if event.kind == "created" else dt.timedelta())
         )
     Contribution.objects.filter(draft=draft).update(created_at=timezone.now() - shift + dt.timedelta(days=5))
     draft.refresh_from_db()

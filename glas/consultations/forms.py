@@ -35,7 +35,9 @@ class DraftForm(DomainForm):
         max_length=300,
         help_text=_("The administration unit, councillor, commission or initiative committee."),
     )
-    summary = forms.CharField(label=_("Summary"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     motives = forms.CharField(
         label=_("Motives"),
         required=False,
@@ -92,7 +94,9 @@ def _paragraph_field(choices: list[tuple[int, str]]) -> forms.TypedChoiceField:
 
 
 class ContributionForm(DomainForm):
-    kind = forms.ChoiceField(label=_("What do you want to do?"), choices=Contribution.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("What do you want to do?"), choices=Contribution.Kind.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(
         label=_("Your comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )

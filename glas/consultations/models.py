@@ -294,9 +294,7 @@ class Contribution(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="hidden") | ~Q(hidden_reason=""), name="contribution_hidden_has_reason"
             ),
-            models.CheckConstraint(
-                condition=Q(decision="") | ~Q(reasons=""), name="contribution_decision_has_reasons"
-            ),
+            models.CheckConstraint(condition=Q(decision="") | ~Q(reasons=""), name="contribution_decision_has_reasons"),
         ]
 
     def __str__(self) -> str:

@@ -113,5 +113,3 @@ def report_docx(draft: Draft) -> bytes:
 
 def file_name(draft: Draft, fmt: str) -> str:
     return f"spravka-{str(draft.public_id)[:8]}.{fmt}"
-
-

@@ -86,7 +86,9 @@ class ConsultationPage:
     settlements: list[Any] = field(default_factory=list)
 
 
-def consultation_page(draft: Draft, *, user: Any, paragraph_id: int | None, general: bool, page: Any) -> ConsultationPage:
+def consultation_page(
+    draft: Draft, *, user: Any, paragraph_id: int | None, general: bool, page: Any
+) -> ConsultationPage:
     articles = articles_of(draft)
     paragraphs = {p.pk: p for article in articles for p in article.paragraphs.all()}
     counts: dict[int | None, int] = {

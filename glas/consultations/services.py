@@ -233,7 +233,11 @@ def check_term(*, opens_on: dt.date, closes_on: dt.date, short_term_reasons: str
                 "The consultation must stay open until at least %(date)s (%(days)s days, %(basis)s), "
                 "even in exceptional cases."
             )
-            % {"date": shortest.strftime("%d.%m.%Y"), "days": exceptional.display_value, "basis": exceptional.legal_basis},
+            % {
+                "date": shortest.strftime("%d.%m.%Y"),
+                "days": exceptional.display_value,
+                "basis": exceptional.legal_basis,
+            },
             field="closes_on",
             code="too_short",
         )
@@ -274,12 +278,20 @@ def consultation_publish(
         draft.published_at = timezone.now()
         _touch(draft)
         draft.save()
-        _event(draft, DraftEvent.Kind.PUBLISHED, _("Open for proposals until %(date)s.") % {"date": closes_on.strftime("%d.%m.%Y")})
+        _event(
+            draft,
+            DraftEvent.Kind.PUBLISHED,
+            _("Open for proposals until %(date)s.") % {"date": closes_on.strftime("%d.%m.%Y")},
+        )
         audit_log(
             actor=actor,
             action="consultations.consultation.published",
             obj=draft,
-            data={"opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat(), "short": bool(draft.short_term_reasons)},
+            data={
+                "opens_on": opens_on.isoformat(),
+                "closes_on": closes_on.isoformat(),
+                "short": bool(draft.short_term_reasons),
+            },
         )
         _notify_subscribers(draft)
     return draft
@@ -288,9 +300,8 @@ def consultation_publish(
 def consultation_extend(*, actor: User, draft: Draft, closes_on: dt.date, reason: str) -> Draft:
     """Move the closing date later while the consultation is open (never earlier)."""
     require(actor, "consultations.manage_draft", draft)
-    if not draft.is_open:
+    if not draft.is_open or draft.closes_on is None:
         raise DomainError(_("Only an open consultation can be extended."), code="not_open")
-    assert draft.closes_on is not None
     if closes_on <= draft.closes_on:
         raise DomainError(_("The new closing date must be later than the current one."), field="closes_on")
     reason = _required(reason, field="reason", cap=500)
@@ -363,8 +374,7 @@ def _contribution_fields(draft: Draft, kind: str, paragraph_id: Any, text: str, 
     if kind == Contribution.Kind.WORDING:
         if not proposed:
             raise DomainError(_("Write the wording you propose."), field="proposed_text")
-        assert paragraph is not None
-        if proposed == paragraph.text:
+        if paragraph is not None and proposed == paragraph.text:
             raise DomainError(_("The proposed wording is the same as the draft."), field="proposed_text")
     else:
         proposed = ""
@@ -406,8 +416,7 @@ def contribution_submit(
     if signed_in and not actor.has_perm("consultations.take_part"):  # type: ignore[union-attr]
         raise DomainError(_("Confirm your e-mail address before taking part."), code="unconfirmed")
     organisation = clean_plain_text(organisation or "", cap=300, field="organisation")
-    if signed_in:
-        assert actor is not None
+    if actor is not None and signed_in:
         identity = {"author": actor, "author_name": actor.public_name, "author_email": ""}
         status = Contribution.Status.PUBLISHED
     else:
@@ -597,7 +606,9 @@ def contribution_answer(*, actor: User, contribution: Contribution, decision: st
         contribution.decision, contribution.reasons = decision, reasons
         contribution.answered_by, contribution.answered_at = actor, timezone.now()
         contribution.save(update_fields=["decision", "reasons", "answered_by", "answered_at"])
-        audit_log(actor=actor, action="consultations.contribution.answered", obj=contribution, data={"decision": decision})
+        audit_log(
+            actor=actor, action="consultations.contribution.answered", obj=contribution, data={"decision": decision}
+        )
     return contribution
 
 
@@ -607,8 +618,7 @@ def report_publish(*, actor: User, draft: Draft) -> Draft:
     require(actor, "consultations.publish_report", draft)
     if draft.status != Draft.Status.PUBLISHED:
         raise DomainError(_("Only a consultation in progress can get its report."), code="state")
-    assert draft.closes_on is not None
-    if draft.closes_on >= timezone.localdate():
+    if draft.closes_on is None or draft.closes_on >= timezone.localdate():
         raise DomainError(_("The report can be published only after the consultation closes."), code="open")
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
@@ -669,23 +679,37 @@ def draft_adopt(
     if draft.status != Draft.Status.SENT_TO_COUNCIL:
         raise DomainError(_("Only a draft sent to the council can be adopted."), code="state")
     number = _required(decision_number, field="decision_number", cap=50)
-    if decision_date > timezone.localdate() or (draft.sent_to_council_at and decision_date < draft.sent_to_council_at.date()):
-        raise DomainError(_("The decision date must be between sending to the council and today."), field="decision_date")
+    if decision_date > timezone.localdate() or (
+        draft.sent_to_council_at and decision_date < draft.sent_to_council_at.date()
+    ):
+        raise DomainError(
+            _("The decision date must be between sending to the council and today."), field="decision_date"
+        )
     url = clean_plain_text(decision_url or "", cap=200, field="decision_url")
     if url and not url.startswith(("https://", "http://")):
         raise DomainError(_("Enter a web address starting with https://."), field="decision_url")
-    for field, votes in (("votes_for", votes_for), ("votes_against", votes_against), ("votes_abstained", votes_abstained)):
+    for field, votes in (
+        ("votes_for", votes_for),
+        ("votes_against", votes_against),
+        ("votes_abstained", votes_abstained),
+    ):
         if votes is not None and not 0 <= votes <= 1000:
             raise DomainError(_("Enter a number of votes."), field=field)
     with transaction.atomic():
         count = _write_articles(draft, adopted_text, Article.Version.ADOPTED)
         draft.status = Draft.Status.ADOPTED
-        draft.council_decision_number, draft.council_decision_date, draft.council_decision_url = number, decision_date, url
+        draft.council_decision_number, draft.council_decision_date, draft.council_decision_url = (
+            number,
+            decision_date,
+            url,
+        )
         draft.votes_for, draft.votes_against, draft.votes_abstained = votes_for, votes_against, votes_abstained
         _touch(draft)
         draft.save()
         _event(draft, DraftEvent.Kind.ADOPTED, _("Decision № %(number)s") % {"number": number})
-        audit_log(actor=actor, action="consultations.draft.adopted", obj=draft, data={"decision": number, "articles": count})
+        audit_log(
+            actor=actor, action="consultations.draft.adopted", obj=draft, data={"decision": number, "articles": count}
+        )
     return draft
 
 

@@ -71,9 +71,7 @@ def prepared(council_secretary: Any, legal_rules: None, kresna: Any) -> Draft:
 @pytest.fixture
 def consultation(council_secretary: Any, prepared: Draft) -> Draft:
     """The draft in public consultation from today for the regular term."""
-    return services.consultation_publish(
-        actor=council_secretary, draft=prepared, opens_on=TODAY, closes_on=REGULAR_END
-    )
+    return services.consultation_publish(actor=council_secretary, draft=prepared, opens_on=TODAY, closes_on=REGULAR_END)
 
 
 def paragraph(draft: Draft, article: str, number: str = "") -> Paragraph:

@@ -48,12 +48,23 @@ def test_the_adoption_records_the_decision_vote_and_text(sent, council_secretary
 
 def test_the_timeline_shows_every_step_and_the_article_diff(sent, council_secretary, client, pages_in_english):
     services.draft_adopt(
-        actor=council_secretary, draft=sent, decision_number="412", decision_date=TODAY, adopted_text=ADOPTED,
-        votes_for=11, votes_against=0, votes_abstained=2,
+        actor=council_secretary,
+        draft=sent,
+        decision_number="412",
+        decision_date=TODAY,
+        adopted_text=ADOPTED,
+        votes_for=11,
+        votes_against=0,
+        votes_abstained=2,
     )
     page = client.get(reverse("consultations:timeline", args=[sent.public_id])).content.decode()
-    for step in ["Draft prepared", "Published for public consultation", "Report on the proposals published",
-                 "Sent to the municipal council", "Adopted by the municipal council"]:
+    for step in [
+        "Draft prepared",
+        "Published for public consultation",
+        "Report on the proposals published",
+        "Sent to the municipal council",
+        "Adopted by the municipal council",
+    ]:
         assert step in page
     assert "Vote: 11 for, 0 against, 2 abstained." in page
     assert "<del>24:00</del><ins>23:30</ins>" in page

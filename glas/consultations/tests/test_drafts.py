@@ -49,7 +49,8 @@ def test_rich_text_keeps_simple_formatting_and_drops_scripts(prepared, council_s
         proposer_kind="councillor",
         proposer_name="Съветник",
         summary="",
-        motives='<p onclick="x()">Мотиви <strong>важни</strong><script>alert(1)</script><img src=x onerror=alert(1)></p>',
+        motives='<p onclick="x()">Мотиви <strong>важни</strong><script>alert(1)</script>'
+        "<img src=x onerror=alert(1)></p>",
         impact_assessment="<p>Оценка</p>",
     )
     assert draft.motives == "<p>Мотиви <strong>важни</strong></p>"
@@ -94,7 +95,11 @@ def test_an_attachment_whose_content_does_not_match_its_type_is_refused(prepared
     assert error.value.field == "file"
     with pytest.raises(DomainError):
         services.attachment_add(
-            actor=council_secretary, draft=prepared, kind="other", title="x", upload=SimpleUploadedFile("a.exe", b"%PDF-")
+            actor=council_secretary,
+            draft=prepared,
+            kind="other",
+            title="x",
+            upload=SimpleUploadedFile("a.exe", b"%PDF-"),
         )
 
 
@@ -148,4 +153,6 @@ def test_other_roles_cannot_open_the_staff_pages(request, persona, prepared, cli
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse("consultations:staff_list")).status_code == 403
     assert client.get(reverse("consultations:manage", args=[prepared.public_id])).status_code == 403
-    assert client.post(reverse("consultations:text", args=[prepared.public_id]), {"text": "Чл. 1. x"}).status_code == 403
+    assert (
+        client.post(reverse("consultations:text", args=[prepared.public_id]), {"text": "Чл. 1. x"}).status_code == 403
+    )

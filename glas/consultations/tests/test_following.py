@@ -24,8 +24,16 @@ def test_the_calendar_has_the_closing_day_of_each_consultation(consultation, cli
 
 def test_calendar_text_is_escaped(prepared, council_secretary, client):
     services.draft_update(
-        actor=council_secretary, draft=prepared, title="Наредба; за таксите, и\\глобите", act_type="ordinance",
-        topic="finance", proposer_kind="councillor", proposer_name="x", summary="", motives="", impact_assessment="",
+        actor=council_secretary,
+        draft=prepared,
+        title="Наредба; за таксите, и\\глобите",
+        act_type="ordinance",
+        topic="finance",
+        proposer_kind="councillor",
+        proposer_name="x",
+        summary="",
+        motives="",
+        impact_assessment="",
     )
     services.consultation_publish(actor=council_secretary, draft=prepared, opens_on=TODAY, closes_on=REGULAR_END)
     body = client.get(reverse("consultations:calendar")).content.decode().replace("\r\n ", "")
@@ -53,7 +61,9 @@ def test_subscribers_to_the_topic_or_settlement_are_notified_when_a_consultation
     assert notified == {"citizen@example.org", "resident@example.org"}
 
 
-def test_subscribing_twice_makes_one_subscription_and_only_the_owner_removes_it(citizen, verified_resident, client_for, kresna):
+def test_subscribing_twice_makes_one_subscription_and_only_the_owner_removes_it(
+    citizen, verified_resident, client_for, kresna
+):
     services.subscription_add(actor=citizen, topic="finance")
     subscription = services.subscription_add(actor=citizen, topic="finance")
     assert Subscription.objects.count() == 1

@@ -51,8 +51,14 @@ def big(council_secretary, legal_rules, kresna):
     from glas.consultations.tests.conftest import REGULAR_END, TODAY
 
     draft = services.draft_create(
-        actor=council_secretary, title="Голяма наредба", act_type="ordinance", topic="public_order",
-        proposer_kind="administration", proposer_name="x", motives="<p>м</p>", impact_assessment="<p>о</p>",
+        actor=council_secretary,
+        title="Голяма наредба",
+        act_type="ordinance",
+        topic="public_order",
+        proposer_kind="administration",
+        proposer_name="x",
+        motives="<p>м</p>",
+        impact_assessment="<p>о</p>",
     )
     services.draft_text_set(actor=council_secretary, draft=draft, text=big_text(50, 4))
     return services.consultation_publish(actor=council_secretary, draft=draft, opens_on=TODAY, closes_on=REGULAR_END)
@@ -84,6 +90,8 @@ def test_the_page_shows_counts_per_paragraph_and_pages_of_comments(big, citizen,
     assert page.count('class="contribution') == 25
 
 
-@pytest.mark.parametrize("query", ["?page=abc", "?page=-1", "?page=99999999999999999999", "?paragraph=x%00", "?paragraph=99999999999"])
+@pytest.mark.parametrize(
+    "query", ["?page=abc", "?page=-1", "?page=99999999999999999999", "?paragraph=x%00", "?paragraph=99999999999"]
+)
 def test_odd_query_parameters_do_not_break_the_page(big, client, query):
     assert client.get(reverse("consultations:detail", args=[big.public_id]) + query).status_code == 200

@@ -21,7 +21,9 @@ def contribute_url(draft):
     return reverse("consultations:contribute", args=[draft.public_id])
 
 
-def test_a_signed_in_person_comments_on_a_paragraph_and_it_is_published(consultation, citizen, client_for, pages_in_english):
+def test_a_signed_in_person_comments_on_a_paragraph_and_it_is_published(
+    consultation, citizen, client_for, pages_in_english
+):
     target = paragraph(consultation, "Чл. 1", "(2)")
     response = client_for(citizen).post(
         contribute_url(consultation), {"kind": "comment", "paragraph": target.pk, "text": "Да важи и за селата."}
@@ -29,7 +31,9 @@ def test_a_signed_in_person_comments_on_a_paragraph_and_it_is_published(consulta
     assert response.status_code == 200
     contribution = Contribution.objects.get()
     assert contribution.status == "published" and contribution.paragraph == target and contribution.author == citizen
-    page = client_for(None).get(reverse("consultations:detail", args=[consultation.public_id]) + f"?paragraph={target.pk}")
+    page = client_for(None).get(
+        reverse("consultations:detail", args=[consultation.public_id]) + f"?paragraph={target.pk}"
+    )
     assert "Да важи и за селата." in page.content.decode()
 
 
@@ -40,7 +44,11 @@ def test_an_alternative_wording_is_shown_as_a_comparison(wording, client, pages_
 
 def test_a_comment_on_a_paragraph_of_another_draft_is_refused(consultation, council_secretary, citizen, client_for):
     other = services.draft_create(
-        actor=council_secretary, title="Друг", act_type="plan", topic="spatial", proposer_kind="administration",
+        actor=council_secretary,
+        title="Друг",
+        act_type="plan",
+        topic="spatial",
+        proposer_kind="administration",
         proposer_name="x",
     )
     services.draft_text_set(actor=council_secretary, draft=other, text=TEXT)
@@ -61,7 +69,9 @@ def test_a_comment_on_a_closed_consultation_is_refused(consultation, citizen, cl
     close(consultation)
     target = paragraph(consultation, "Чл. 2")
     with pytest.raises(DomainError) as error:
-        services.contribution_submit(actor=citizen, draft=consultation, kind="comment", paragraph_id=target.pk, text="Късно")
+        services.contribution_submit(
+            actor=citizen, draft=consultation, kind="comment", paragraph_id=target.pk, text="Късно"
+        )
     assert error.value.code == "closed"
     response = client_for(citizen).post(contribute_url(consultation), {"kind": "general", "text": "Късно"})
     assert response.status_code == 403
@@ -72,7 +82,13 @@ def test_markup_and_scripts_in_comments_and_names_are_inert(consultation, client
     script = "<script>alert(1)</script>"
     client.post(
         contribute_url(consultation),
-        {"kind": "general", "text": f"Текст {script}", "name": f"Име {script}", "email": "a@example.org", "publish_name": "on"},
+        {
+            "kind": "general",
+            "text": f"Текст {script}",
+            "name": f"Име {script}",
+            "email": "a@example.org",
+            "publish_name": "on",
+        },
     )
     contribution = Contribution.objects.get()
     services.contribution_confirm(token=services.confirmation_token(contribution))
@@ -144,9 +160,8 @@ def test_a_confirmation_link_expires(consultation, client):
         actor=None, draft=consultation, kind="general", text="x", name="Иван", email="ivan@example.org"
     )
     token = services.confirmation_token(contribution)
-    with time_machine.travel(dt.datetime(2026, 3, 9, 10, 0, tzinfo=dt.UTC)):
-        with pytest.raises(DomainError):
-            services.contribution_confirm(token=token)
+    with time_machine.travel(dt.datetime(2026, 3, 9, 10, 0, tzinfo=dt.UTC)), pytest.raises(DomainError):
+        services.contribution_confirm(token=token)
 
 
 def test_a_person_without_a_name_or_with_a_bad_e_mail_is_asked_for_them(consultation, client):
@@ -225,26 +240,40 @@ def test_staff_enter_a_proposal_received_by_post_with_its_source(consultation, a
     )
     assert response.status_code == 302
     contribution = Contribution.objects.get()
-    assert (contribution.channel, contribution.source, contribution.entered_by) == ("post", "Вх. № 94-00-12/02.03.2026", advisor)
+    assert (contribution.channel, contribution.source, contribution.entered_by) == (
+        "post",
+        "Вх. № 94-00-12/02.03.2026",
+        advisor,
+    )
     assert contribution.status == "published"
 
 
 def test_a_proposal_received_outside_the_term_cannot_be_entered(consultation, advisor):
     with pytest.raises(DomainError) as error:
         services.contribution_enter(
-            actor=advisor, draft=consultation, kind="general", channel="email", source="e-mail",
-            received_on=TODAY - dt.timedelta(days=1), name="X", text="Рано",
+            actor=advisor,
+            draft=consultation,
+            kind="general",
+            channel="email",
+            source="e-mail",
+            received_on=TODAY - dt.timedelta(days=1),
+            name="X",
+            text="Рано",
         )
     assert error.value.field == "received_on"
 
 
 @pytest.mark.parametrize("persona", ["citizen", "researcher", "integrity_officer", "commission_member"])
 def test_only_advisors_and_council_staff_enter_proposals(request, persona, consultation, client_for):
-    response = client_for(request.getfixturevalue(persona)).get(reverse("consultations:enter", args=[consultation.public_id]))
+    response = client_for(request.getfixturevalue(persona)).get(
+        reverse("consultations:enter", args=[consultation.public_id])
+    )
     assert response.status_code == 403
 
 
-def test_moderation_hides_with_a_published_reason_and_deletes_nothing(wording, council_secretary, client_for, client, pages_in_english):
+def test_moderation_hides_with_a_published_reason_and_deletes_nothing(
+    wording, council_secretary, client_for, client, pages_in_english
+):
     response = client_for(council_secretary).post(
         reverse("consultations:hide", args=[wording.draft.public_id, wording.public_id]), {"reason": "Обиди."}
     )
@@ -267,5 +296,7 @@ def test_hiding_needs_a_reason_and_the_moderator_role(wording, council_secretary
 
 def test_burst_of_contributions_from_one_address_is_throttled(consultation, citizen, client_for, settings):
     client = client_for(citizen)
-    statuses = [client.post(contribute_url(consultation), {"kind": "general", "text": f"№ {n}"}).status_code for n in range(22)]
+    statuses = [
+        client.post(contribute_url(consultation), {"kind": "general", "text": f"№ {n}"}).status_code for n in range(22)
+    ]
     assert statuses.count(200) == 20 and statuses[-1] == 429

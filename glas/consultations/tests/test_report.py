@@ -16,10 +16,18 @@ from glas.core.exceptions import DomainError
 @pytest.fixture
 def answered(consultation, wording, verified_resident, council_secretary):
     general = services.contribution_submit(
-        actor=verified_resident, draft=consultation, kind="general", text="<b>Общо</b> мнение", organisation="НПО „Пирин“"
+        actor=verified_resident,
+        draft=consultation,
+        kind="general",
+        text="<b>Общо</b> мнение",
+        organisation="НПО „Пирин“",
     )
-    services.contribution_answer(actor=council_secretary, contribution=wording, decision="partly", reasons="До 23:30 ч.")
-    services.contribution_answer(actor=council_secretary, contribution=general, decision="out_of_scope", reasons="Извън акта.")
+    services.contribution_answer(
+        actor=council_secretary, contribution=wording, decision="partly", reasons="До 23:30 ч."
+    )
+    services.contribution_answer(
+        actor=council_secretary, contribution=general, decision="out_of_scope", reasons="Извън акта."
+    )
     close(consultation)
     return consultation
 
@@ -60,10 +68,18 @@ def test_staff_of_the_wrong_role_cannot_publish_the_report(request, persona, ans
     assert answered.report_published_at is None
 
 
-def test_the_report_cannot_leave_out_an_unanswered_proposal(answered, citizen, council_secretary, client_for, pages_in_english):
+def test_the_report_cannot_leave_out_an_unanswered_proposal(
+    answered, citizen, council_secretary, client_for, pages_in_english
+):
     services.contribution_enter(
-        actor=council_secretary, draft=answered, kind="general", channel="post", source="Вх. № 1",
-        received_on=answered.closes_on, name="Късно писмо", text="Без отговор",
+        actor=council_secretary,
+        draft=answered,
+        kind="general",
+        channel="post",
+        source="Вх. № 1",
+        received_on=answered.closes_on,
+        name="Късно писмо",
+        text="Без отговор",
     )
     response = client_for(council_secretary).post(reverse("consultations:report_publish", args=[answered.public_id]))
     assert response.status_code == 400
@@ -118,7 +134,9 @@ def test_answers_are_frozen_once_the_report_is_published(reported, wording, coun
         services.contribution_answer(actor=council_secretary, contribution=wording, decision="accepted", reasons="x")
 
 
-def test_a_draft_goes_to_the_council_only_after_its_report_is_published(answered, council_secretary, client_for, reported=None):
+def test_a_draft_goes_to_the_council_only_after_its_report_is_published(
+    answered, council_secretary, client_for, reported=None
+):
     response = client_for(council_secretary).post(reverse("consultations:send_to_council", args=[answered.public_id]))
     assert response.status_code == 400
     answered.refresh_from_db()

@@ -39,7 +39,9 @@ def test_a_short_term_without_reasons_is_refused(prepared, council_secretary):
     assert prepared.status == Draft.Status.DRAFT
 
 
-def test_a_short_term_with_reasons_is_accepted_and_the_reasons_are_shown(prepared, council_secretary, client, pages_in_english):
+def test_a_short_term_with_reasons_is_accepted_and_the_reasons_are_shown(
+    prepared, council_secretary, client, pages_in_english
+):
     publish(council_secretary, prepared, SHORTEST_END, "Спешна промяна заради нов закон.")
     prepared.refresh_from_db()
     assert prepared.is_short_term
@@ -73,9 +75,9 @@ def test_the_term_follows_a_new_version_of_the_rule(prepared, council_secretary)
 
 def test_a_term_ending_on_a_holiday_moves_to_the_next_working_day(prepared, council_secretary):
     # Opening on 26 February: 30 days end on Saturday 28 March, so the term runs to Monday 30 March.
-    assert services.check_term(
-        opens_on=dt.date(2026, 2, 26), closes_on=dt.date(2026, 3, 30), short_term_reasons=""
-    )[0] == dt.date(2026, 3, 30)
+    assert services.check_term(opens_on=dt.date(2026, 2, 26), closes_on=dt.date(2026, 3, 30), short_term_reasons="")[
+        0
+    ] == dt.date(2026, 3, 30)
     with pytest.raises(DomainError):
         services.check_term(opens_on=dt.date(2026, 2, 26), closes_on=dt.date(2026, 3, 28), short_term_reasons="")
 
@@ -86,7 +88,9 @@ def test_without_the_legal_rules_nothing_is_published(prepared, council_secretar
         publish(council_secretary, prepared, REGULAR_END)
 
 
-def test_the_publish_form_shows_a_short_term_error_on_its_field(prepared, council_secretary, client_for, pages_in_english):
+def test_the_publish_form_shows_a_short_term_error_on_its_field(
+    prepared, council_secretary, client_for, pages_in_english
+):
     response = client_for(council_secretary).post(
         reverse("consultations:publish", args=[prepared.public_id]),
         {"opens_on": "2026-03-02", "closes_on": "2026-03-20"},
@@ -106,7 +110,11 @@ def test_a_consultation_cannot_open_in_the_past_or_close_before_it_opens(prepare
 
 def test_a_draft_without_text_cannot_be_published(council_secretary, legal_rules, kresna):
     draft = services.draft_create(
-        actor=council_secretary, title="Празен", act_type="plan", topic="spatial", proposer_kind="administration",
+        actor=council_secretary,
+        title="Празен",
+        act_type="plan",
+        topic="spatial",
+        proposer_kind="administration",
         proposer_name="Отдел ТСУ",
     )
     with pytest.raises(DomainError) as error:
@@ -114,9 +122,15 @@ def test_a_draft_without_text_cannot_be_published(council_secretary, legal_rules
     assert error.value.code == "no_text"
 
 
-def test_the_compliance_panel_reports_missing_documents(council_secretary, legal_rules, kresna, client, pages_in_english):
+def test_the_compliance_panel_reports_missing_documents(
+    council_secretary, legal_rules, kresna, client, pages_in_english
+):
     draft = services.draft_create(
-        actor=council_secretary, title="Без мотиви", act_type="plan", topic="spatial", proposer_kind="administration",
+        actor=council_secretary,
+        title="Без мотиви",
+        act_type="plan",
+        topic="spatial",
+        proposer_kind="administration",
         proposer_name="Отдел ТСУ",
     )
     services.draft_text_set(actor=council_secretary, draft=draft, text="Чл. 1. Текст.")
@@ -137,7 +151,10 @@ def test_an_open_consultation_can_be_extended_but_never_shortened(consultation, 
     with pytest.raises(DomainError):
         services.consultation_extend(actor=council_secretary, draft=consultation, closes_on=REGULAR_END, reason="x")
     draft = services.consultation_extend(
-        actor=council_secretary, draft=consultation, closes_on=REGULAR_END + dt.timedelta(days=7), reason="Много интерес."
+        actor=council_secretary,
+        draft=consultation,
+        closes_on=REGULAR_END + dt.timedelta(days=7),
+        reason="Много интерес.",
     )
     assert draft.closes_on == REGULAR_END + dt.timedelta(days=7)
     assert DraftEvent.objects.filter(draft=draft, kind="term_changed", note="Много интерес.").exists()

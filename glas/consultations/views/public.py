@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -75,10 +75,14 @@ def _contribution_form(request: HttpRequest, draft: Draft, data: Any = None) -> 
 def contribution_new(request: HttpRequest, public_id: str) -> HttpResponse:
     draft = get_public_draft(public_id)
     if not draft.is_open:
-        return render(request, "consultations/closed.html", {"draft": draft}, status=403 if request.method == "POST" else 200)
+        return render(
+            request, "consultations/closed.html", {"draft": draft}, status=403 if request.method == "POST" else 200
+        )
     form = _contribution_form(request, draft, request.POST if request.method == "POST" else None)
     if request.method == "GET" or not form.is_valid():
-        return render(request, "consultations/contribute.html", {"draft": draft, "form": form}, status=400 if form.errors else 200)
+        return render(
+            request, "consultations/contribute.html", {"draft": draft, "form": form}, status=400 if form.errors else 200
+        )
     if not allow_request(request, "consultations.contribute", limit=20, window=3600):
         return render(request, "consultations/ratelimited.html", {"draft": draft}, status=429)
     try:
@@ -86,7 +90,10 @@ def contribution_new(request: HttpRequest, public_id: str) -> HttpResponse:
             actor=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
             draft=draft,
             paragraph_id=form.cleaned_data["paragraph"],
-            **{k: form.cleaned_data.get(k, "") for k in ("kind", "text", "proposed_text", "name", "email", "organisation")},
+            **{
+                k: form.cleaned_data.get(k, "")
+                for k in ("kind", "text", "proposed_text", "name", "email", "organisation")
+            },
             publish_name=form.cleaned_data["publish_name"],
         )
     except DomainError as error:
@@ -113,7 +120,12 @@ def reaction_set(request: AuthedRequest, public_id: str, contribution_id: str) -
     try:
         services.reaction_set(actor=request.user, contribution=contribution, value=value)
     except DomainError as error:
-        return render(request, "consultations/problem.html", {"draft": draft, "error": error.message}, status=403 if error.code == "forbidden" else 400)
+        return render(
+            request,
+            "consultations/problem.html",
+            {"draft": draft, "error": error.message},
+            status=403 if error.code == "forbidden" else 400,
+        )
     messages.success(request, _("Your choice is recorded."))
     return redirect(f"{draft_url(draft)}?{_back_query(request)}#c-{contribution.public_id}")
 
@@ -170,10 +182,7 @@ def timeline(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_GET
-def attachment_download(request: HttpRequest, public_id: str, attachment_id: int) -> HttpResponse:
-    from django.http import FileResponse
-    from django.shortcuts import get_object_or_404
-
+def attachment_download(request: HttpRequest, public_id: str, attachment_id: int) -> FileResponse:
     draft = get_public_draft(public_id)
     attachment = get_object_or_404(draft.attachments, pk=attachment_id)
     extension = attachment.file.name.rsplit(".", 1)[-1]

@@ -65,7 +65,12 @@ def draft_create(request: AuthedRequest) -> HttpResponse:
             form.add_domain_error(error)
         else:
             return _manage(draft)
-    return render(request, "consultations/staff_form.html", {"form": form, "title": _("New draft act")}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/staff_form.html",
+        {"form": form, "title": _("New draft act")},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -113,7 +118,9 @@ def draft_text(request: AuthedRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if "import" in request.POST and docx_form.is_valid():
-                count = services.draft_text_import(actor=request.user, draft=draft, upload=docx_form.cleaned_data["file"])
+                count = services.draft_text_import(
+                    actor=request.user, draft=draft, upload=docx_form.cleaned_data["file"]
+                )
             elif "text" in request.POST and form.is_valid():
                 count = services.draft_text_set(actor=request.user, draft=draft, text=form.cleaned_data["text"])
             else:
@@ -137,7 +144,11 @@ def attachment_add(request: AuthedRequest, public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.attachment_add(
-                actor=request.user, draft=draft, kind=form.cleaned_data["kind"], title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+                actor=request.user,
+                draft=draft,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -203,12 +214,22 @@ def contribution_enter(request: AuthedRequest, public_id: str) -> HttpResponse:
 def proposals(request: AuthedRequest, public_id: str) -> HttpResponse:
     draft = get_draft_for_staff(request.user, public_id, "consultations.moderate")
     only_unanswered = request.GET.get("unanswered") == "1"
-    page = Paginator(selectors.staff_contributions(draft, only_unanswered=only_unanswered), 25).get_page(request.GET.get("page"))
-    context = {"draft": draft, "page": page, "only_unanswered": only_unanswered, "answer_form": AnswerForm(), "hide_form": HideForm()}
+    page = Paginator(selectors.staff_contributions(draft, only_unanswered=only_unanswered), 25).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "draft": draft,
+        "page": page,
+        "only_unanswered": only_unanswered,
+        "answer_form": AnswerForm(),
+        "hide_form": HideForm(),
+    }
     return render(request, "consultations/staff_proposals.html", context)
 
 
-def _proposal_action(request: AuthedRequest, public_id: str, contribution_id: str, perm: str, form_class: type, act: Any) -> HttpResponse:
+def _proposal_action(
+    request: AuthedRequest, public_id: str, contribution_id: str, perm: str, form_class: type, act: Any
+) -> HttpResponse:
     draft = get_draft_for_staff(request.user, public_id, perm)
     contribution = get_contribution_for_staff(request.user, draft, contribution_id, perm)
     form = form_class(request.POST)
