@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -55,6 +56,8 @@ def consultation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "query": query or ("general=1" if data.showing_general else ""),
         "can_react": draft.is_open and request.user.has_perm("consultations.take_part"),
         "reaction_choices": [(1, _("Support")), (-1, _("Oppose"))],
+        "contribute_url": reverse("consultations:contribute", args=[draft.public_id]),
+        "comment_label": _("Comment or propose a wording"),
     }
     return render(request, "consultations/detail.html", context)
 
@@ -131,8 +134,6 @@ def reaction_set(request: AuthedRequest, public_id: str, contribution_id: str) -
 
 
 def draft_url(draft: Draft) -> str:
-    from django.urls import reverse
-
     return reverse("consultations:detail", args=[draft.public_id])
 
 

@@ -39,6 +39,27 @@ def _queries(path: str) -> int:
     return len(context.captured_queries)
 
 
+def _fill(draft: Draft, total: int) -> None:
+    """Add comments until the draft has ``total`` (one in ten general, the rest on paragraphs)."""
+    start = Contribution.objects.filter(draft=draft).count()
+    ids = list(Paragraph.objects.filter(draft=draft).order_by("pk").values_list("pk", flat=True))
+    Contribution.objects.bulk_create(
+        (
+            Contribution(
+                draft=draft,
+                paragraph_id=ids[n % len(ids)] if n % 10 else None,
+                kind="comment" if n % 10 else "general",
+                text=f"Коментар № {n} за измерване на страницата на консултацията.",
+                author_name="Benchmark",
+                status="published",
+                confirmed_at=timezone.now(),
+            )
+            for n in range(start, total)
+        ),
+        batch_size=1000,
+    )
+
+
 class Command(BaseCommand):
     help = "Create a consultation with 200 paragraphs and 5,000 comments; print it and its queries as JSON."
 
@@ -70,24 +91,8 @@ class Command(BaseCommand):
         url = reverse("consultations:detail", args=[draft.public_id])
         paragraph = Paragraph.objects.filter(draft=draft).order_by("pk")[100].pk
         paths = [url, f"{url}?paragraph={paragraph}", f"{url}?general=1", f"{url}?page=50"]
+        _fill(draft, 20)
         before = [_queries(path) for path in paths]
-        missing = comments - Contribution.objects.filter(draft=draft).count()
-        if missing > 0:
-            ids = list(Paragraph.objects.filter(draft=draft).values_list("pk", flat=True))
-            Contribution.objects.bulk_create(
-                (
-                    Contribution(
-                        draft=draft,
-                        paragraph_id=ids[n % len(ids)] if n % 10 else None,
-                        kind="comment" if n % 10 else "general",
-                        text=f"Коментар № {n} за измерване на страницата на консултацията.",
-                        author_name="Benchmark",
-                        status="published",
-                        confirmed_at=timezone.now(),
-                    )
-                    for n in range(missing)
-                ),
-                batch_size=1000,
-            )
+        _fill(draft, comments)
         after = [_queries(path) for path in paths]
         print(json.dumps({"url": url, "paths": paths, "queries_before": before, "queries_after": after}))
