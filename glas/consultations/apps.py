@@ -16,3 +16,7 @@ class ConsultationsConfig(AppConfig):
         from glas.core.demo import register_seeder
 
         register_seeder("consultations.demo", seed_consultations)
+        from glas.accounts.selectors import EXPORT_SECTIONS
+        from glas.consultations.selectors import personal_data
+
+        EXPORT_SECTIONS["consultations"] = personal_data

@@ -253,7 +253,7 @@ class Contribution(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    author_name = models.CharField(_("name"), max_length=200)
+    author_name = models.CharField(_("name"), max_length=200, blank=True)
     author_email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     publish_name = models.BooleanField(_("my name may be published"), default=False)
@@ -316,8 +316,16 @@ class Contribution(models.Model):
         if self.organisation:
             return self.organisation
         if self.publish_name:
-            return self.author_name
+            return self.display_author
         return str(_("private person"))
+
+    @property
+    def display_author(self) -> str:
+        """The person's name; for an account, its current public name (so a deleted account
+        shows as deleted, not under the name it had)."""
+        if self.author_id is not None and self.author is not None:
+            return self.author.public_name
+        return self.author_name
 
 
 class Reaction(models.Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from glas.consultations.models import Draft
 from glas.consultations.selectors import hidden_count, report_rows
@@ -101,8 +102,13 @@ def report_docx(draft: Draft) -> bytes:
             cell.text = value
     if context["hidden"]:
         document.add_paragraph(
-            _("%(count)s contributions were hidden by a moderator; the reasons are published on the consultation page.")
-            % {"count": context["hidden"]}
+            ngettext(
+                "%(counter)s contribution was hidden by a moderator; the reason is published on the consultation page.",
+                "%(counter)s contributions were hidden by a moderator; the reasons are published on the "
+                "consultation page.",
+                int(context["hidden"]),  # type: ignore[call-overload]
+            )
+            % {"counter": context["hidden"]}
         )
     if draft.is_demo:
         document.add_paragraph(_("Demo data: this is not a real consultation."))

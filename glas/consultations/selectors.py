@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glas.consultations.compliance import Check, compliance_checks
-from glas.consultations.models import Article, Contribution, Draft, Paragraph, Reaction
+from glas.consultations.models import Article, Contribution, Draft, Paragraph, Reaction, Subscription
 from glas.consultations.text import ArticleChange, article_diff
 from glas.core.participation import OpenItem
 
@@ -65,7 +65,7 @@ def paragraph_choices(draft: Draft) -> list[tuple[int, str]]:
 def contributions_for_page(draft: Draft) -> QuerySet[Contribution]:
     return (
         Contribution.objects.filter(draft=draft, status__in=VISIBLE)
-        .select_related("paragraph__article")
+        .select_related("paragraph__article", "author")
         .order_by("created_at", "id")
     )
 
@@ -136,7 +136,11 @@ def consultation_page(
 
 
 def staff_contributions(draft: Draft, *, only_unanswered: bool) -> QuerySet[Contribution]:
-    listed = Contribution.objects.filter(draft=draft).select_related("paragraph__article").order_by("created_at", "id")
+    listed = (
+        Contribution.objects.filter(draft=draft)
+        .select_related("paragraph__article", "author")
+        .order_by("created_at", "id")
+    )
     if only_unanswered:
         listed = listed.filter(status=Contribution.Status.PUBLISHED, decision="")
     return listed
@@ -146,7 +150,7 @@ def report_rows(draft: Draft) -> list[Contribution]:
     """The rows of the справка: every published contribution with its answer, in order."""
     return list(
         Contribution.objects.filter(draft=draft, status=Contribution.Status.PUBLISHED)
-        .select_related("paragraph__article")
+        .select_related("paragraph__article", "author")
         .order_by("created_at", "id")
     )
 
@@ -188,3 +192,34 @@ def staff_drafts() -> QuerySet[Draft]:
     return Draft.objects.annotate(
         unanswered=Count("contributions", filter=Q(contributions__status="published", contributions__decision=""))
     ).order_by("-created_at")
+
+
+def personal_data(user: Any) -> dict[str, Any]:
+    """A person's contributions, supports and subscriptions, for their data export."""
+    contributions = Contribution.objects.filter(author=user).select_related("draft", "paragraph__article")
+    return {
+        "contributions": [
+            {
+                "draft": c.draft.title,
+                "kind": c.kind,
+                "paragraph": c.paragraph.label if c.paragraph else "",
+                "text": c.text,
+                "proposed_text": c.proposed_text,
+                "organisation": c.organisation,
+                "name_published": c.publish_name,
+                "status": c.status,
+                "created_at": c.created_at.isoformat(),
+                "decision": c.decision,
+                "reasons": c.reasons,
+            }
+            for c in contributions
+        ],
+        "reactions": [
+            {"contribution": str(public_id), "value": value}
+            for public_id, value in Reaction.objects.filter(user=user).values_list("contribution__public_id", "value")
+        ],
+        "subscriptions": [
+            {"topic": topic, "settlement": settlement or ""}
+            for topic, settlement in Subscription.objects.filter(user=user).values_list("topic", "settlement__name")
+        ],
+    }

@@ -417,7 +417,8 @@ def contribution_submit(
         raise DomainError(_("Confirm your e-mail address before taking part."), code="unconfirmed")
     organisation = clean_plain_text(organisation or "", cap=300, field="organisation")
     if actor is not None and signed_in:
-        identity = {"author": actor, "author_name": actor.public_name, "author_email": ""}
+        # The name is read from the account when shown, so a deleted account leaves none here.
+        identity = {"author": actor, "author_name": "", "author_email": ""}
         status = Contribution.Status.PUBLISHED
     else:
         name, email, organisation = _identity(name, email, organisation)

@@ -300,3 +300,17 @@ def test_burst_of_contributions_from_one_address_is_throttled(consultation, citi
         client.post(contribute_url(consultation), {"kind": "general", "text": f"№ {n}"}).status_code for n in range(22)
     ]
     assert statuses.count(200) == 20 and statuses[-1] == 429
+
+
+def test_a_deleted_account_is_not_named_and_its_data_export_has_the_contributions(consultation, citizen, client_for):
+    from glas.accounts.selectors import personal_data_export
+    from glas.accounts.services import account_delete
+
+    contribution = services.contribution_submit(
+        actor=citizen, draft=consultation, kind="general", text="Моето мнение", publish_name=True
+    )
+    export = personal_data_export(citizen)["consultations"]
+    assert export["contributions"][0]["text"] == "Моето мнение"
+    account_delete(actor=citizen)
+    contribution.refresh_from_db()
+    assert contribution.public_author == "Deleted account"

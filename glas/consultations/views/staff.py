@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from glas.consultations import selectors, services
@@ -129,7 +130,10 @@ def draft_text(request: AuthedRequest, public_id: str) -> HttpResponse:
             (docx_form if "import" in request.POST else form).add_domain_error(error)
         else:
             if count:
-                messages.success(request, _("The text is saved: %(count)s articles.") % {"count": count})
+                saved = ngettext(
+                    "The text is saved: %(count)s article.", "The text is saved: %(count)s articles.", count
+                )
+                messages.success(request, saved % {"count": count})
                 return _manage(draft)
     context = {"draft": draft, "form": form, "docx_form": docx_form, "articles": selectors.articles_of(draft)}
     status = 400 if form.errors or docx_form.errors else 200
