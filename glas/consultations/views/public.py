@@ -57,7 +57,6 @@ def consultation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "can_react": draft.is_open and request.user.has_perm("consultations.take_part"),
         "reaction_choices": [(1, _("Support")), (-1, _("Oppose"))],
         "contribute_url": reverse("consultations:contribute", args=[draft.public_id]),
-        "comment_label": _("Comment or propose a wording"),
     }
     return render(request, "consultations/detail.html", context)
 
