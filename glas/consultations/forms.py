@@ -177,3 +177,11 @@ class SubscriptionForm(DomainForm):
         required=False,
         empty_label=_("anywhere in the municipality"),
     )
+
+
+class WithdrawForm(DomainForm):
+    reason = forms.CharField(
+        label=_("Published reason for withdrawing"),
+        max_length=500,
+        help_text=_("Shown on the timeline. The draft and its contributions stay public."),
+    )

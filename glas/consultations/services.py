@@ -714,6 +714,22 @@ def draft_adopt(
     return draft
 
 
+def draft_withdraw(*, actor: User, draft: Draft, reason: str) -> Draft:
+    """Withdraw a draft (before the council adopts it). Its page, contributions and timeline
+    stay public with the published reason; nothing is deleted."""
+    require(actor, "consultations.manage_draft", draft)
+    if draft.status in (Draft.Status.DRAFT, Draft.Status.ADOPTED, Draft.Status.WITHDRAWN):
+        raise DomainError(_("Only a published draft not yet adopted can be withdrawn."), code="state")
+    reason = _required(reason, field="reason", cap=500)
+    with transaction.atomic():
+        draft.status = Draft.Status.WITHDRAWN
+        _touch(draft)
+        draft.save(update_fields=["status", "updated_at"])
+        _event(draft, DraftEvent.Kind.WITHDRAWN, reason)
+        audit_log(actor=actor, action="consultations.draft.withdrawn", obj=draft, data={"reason": reason})
+    return draft
+
+
 # --- Subscriptions --------------------------------------------------------------------------
 
 

@@ -44,4 +44,5 @@ urlpatterns += [
     path(f"{_staff}report/publish/", staff.report_publish, name="report_publish"),
     path(f"{_staff}send-to-council/", staff.send_to_council, name="send_to_council"),
     path(f"{_staff}adopt/", staff.draft_adopt, name="adopt"),
+    path(f"{_staff}withdraw/", staff.draft_withdraw, name="withdraw"),
 ]

@@ -92,3 +92,24 @@ def test_bad_adoption_data_is_refused(sent, council_secretary, field, value):
     with pytest.raises(DomainError) as error:
         services.draft_adopt(actor=council_secretary, draft=sent, **data)
     assert error.value.field == field
+
+
+def test_a_withdrawn_draft_stays_public_with_its_reason(
+    consultation, wording, council_secretary, client_for, client, pages_in_english
+):
+    response = client_for(council_secretary).post(
+        reverse("consultations:withdraw", args=[consultation.public_id]), {"reason": "Законът беше променен."}
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == Draft.Status.WITHDRAWN and not consultation.is_open
+    page = client.get(reverse("consultations:timeline", args=[consultation.public_id])).content.decode()
+    assert "<strong>Withdrawn</strong>. Законът беше променен." in page
+    assert "По-рано." in client.get(reverse("consultations:detail", args=[consultation.public_id])).content.decode()
+
+
+def test_withdrawing_needs_a_reason_and_a_published_draft(prepared, council_secretary):
+    from glas.core.exceptions import DomainError
+
+    with pytest.raises(DomainError):
+        services.draft_withdraw(actor=council_secretary, draft=prepared, reason="x")

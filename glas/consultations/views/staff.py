@@ -29,6 +29,7 @@ from glas.consultations.forms import (
     HideForm,
     PublishForm,
     TextForm,
+    WithdrawForm,
 )
 from glas.consultations.models import Contribution, Draft
 from glas.core.access import require_perm
@@ -314,4 +315,21 @@ def draft_adopt(request: AuthedRequest, public_id: str) -> HttpResponse:
         else:
             return _manage(draft)
     context = {"form": form, "draft": draft, "title": _("Record the adoption by the council")}
+    return render(request, "consultations/staff_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_withdraw(request: AuthedRequest, public_id: str) -> HttpResponse:
+    draft = get_draft_for_staff(request.user, public_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_withdraw(actor=request.user, draft=draft, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("The draft is withdrawn."))
+            return _manage(draft)
+    context = {"form": form, "draft": draft, "title": _("Withdraw the draft")}
     return render(request, "consultations/staff_form.html", context, status=400 if form.errors else 200)
