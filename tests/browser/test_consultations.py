@@ -13,6 +13,7 @@ from glas.consultations.demo import ORDINANCE_TITLE, PROGRAMME_TITLE, seed_consu
 from glas.consultations.models import Draft
 from tests.browser.conftest import log_in
 from tests.browser.pages import page_problems
+from tests.browser.test_forms_with_errors import assert_error_summary_leads_to
 
 pytestmark = pytest.mark.browser
 
@@ -48,11 +49,14 @@ def test_the_public_pages_are_accessible_in_bulgarian(new_context: Callable[...,
 def test_the_form_with_errors_is_accessible_and_works_without_javascript(
     new_context: Callable[..., Any], demo: dict[str, Draft]
 ) -> None:
-    page = new_context(language="bg", javascript=False).new_page()
-    page.goto(f"/consultations/{demo['open'].public_id}/contribute/")
-    page.locator("button[type=submit].button-primary").click()
-    assert page.locator(".error-summary").count() == 1
-    assert page_problems(page, "bg") == []
+    for javascript in (False, True):
+        page = new_context(language="bg", javascript=javascript).new_page()
+        page.goto(f"/consultations/{demo['open'].public_id}/contribute/")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator("#error-summary").count() == 1
+    # Without an account: the name and e-mail are asked for, with the comment.
+    assert_error_summary_leads_to(page, ["id_name", "id_email"])
 
 
 def test_the_staff_pages_are_accessible(
