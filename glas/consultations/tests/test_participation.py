@@ -314,3 +314,33 @@ def test_a_deleted_account_is_not_named_and_its_data_export_has_the_contribution
     account_delete(actor=citizen)
     contribution.refresh_from_db()
     assert contribution.public_author == "Deleted account"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_supports_of_one_person_count_once(wording, verified_resident):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(20)
+    errors: list[Exception] = []
+
+    def support() -> None:
+        try:
+            barrier.wait()
+            contribution = Contribution.objects.select_related("draft").get(pk=wording.pk)
+            services.reaction_set(actor=verified_resident, contribution=contribution, value=1)
+        except Exception as error:  # collected, asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=support) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    wording.refresh_from_db()
+    assert (wording.supports, Reaction.objects.filter(contribution=wording).count()) == (1, 1)
