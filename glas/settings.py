@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "glas.council",
     "glas.commission",
     "glas.integrity",
+    "glas.consultations",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("commission/", include("glas.commission.urls")),
     path("integrity/", include("glas.integrity.urls")),
     path("council/", include("glas.council.urls")),
+    path("consultations/", include("glas.consultations.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
 from glas.api.auth import AUTHENTICATED
+from glas.consultations.api import router as consultations_router
 from glas.core.api import router as core_router
 from glas.council.api import router as council_router
 from glas.surveys.api import router as surveys_router
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/surveys/", surveys_router)
 api.add_router("/council/", council_router)
+api.add_router("/consultations/", consultations_router)
 
 
 class MeOut(Schema):
