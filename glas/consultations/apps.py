@@ -16,6 +16,9 @@ class ConsultationsConfig(AppConfig):
         from glas.core.demo import register_seeder
 
         register_seeder("consultations.demo", seed_consultations)
+        from glas.consultations.demo_opinion_map import seed_opinion_map
+
+        register_seeder("consultations.opinion_map_demo", seed_opinion_map)
         from glas.accounts.selectors import EXPORT_SECTIONS
         from glas.consultations.selectors import personal_data
 

@@ -402,3 +402,68 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic or '*'} / {self.settlement_id or '*'}"
+
+
+# --- Opinion map (opinion_map.py, services_opinion_map.py, views/opinion_map.py) -----------------
+
+
+class OpinionMap(models.Model):
+    """Short statements on a consultation that participants vote agree / disagree / pass on;
+    participants are grouped by their votes (``opinion_map.compute_opinion_map``)."""
+
+    draft = models.OneToOneField(Draft, on_delete=models.CASCADE, related_name="opinion_map")
+    question = models.CharField(_("question"), max_length=300)
+    is_open = models.BooleanField(_("open for votes and statements"), default=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    # the last computation (``OpinionMap.as_dict`` of the engine), and whether votes came since
+    result = models.JSONField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    stale = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("opinion map")
+        verbose_name_plural = _("opinion maps")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Statement(models.Model):
+    map = models.ForeignKey(OpinionMap, on_delete=models.CASCADE, related_name="statements")
+    text = models.CharField(_("statement"), max_length=280)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    hidden_reason = models.CharField(_("hidden because"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["map", "text"], name="opinion_statement_unique_text")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class StatementVote(models.Model):
+    class Choice(models.IntegerChoices):
+        AGREE = 1, _("agree")
+        PASS = 0, _("pass / unsure")
+        DISAGREE = -1, _("disagree")
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    vote = models.SmallIntegerField(_("vote"), choices=Choice.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote on a statement")
+        verbose_name_plural = _("votes on statements")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "user"], name="opinion_vote_once"),
+            models.CheckConstraint(condition=Q(vote__in=[-1, 0, 1]), name="opinion_vote_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.vote}"

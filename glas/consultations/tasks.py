@@ -32,3 +32,11 @@ def send_confirmation_email(contribution_id: int) -> bool:
     body = render_to_string("consultations/email/confirm_body.txt", context)
     send_mail(subject, body, None, [contribution.author_email])
     return True
+
+
+@task()
+def recompute_opinion_map(map_id: int) -> bool:
+    """Recompute a consultation's opinion map (enqueued after votes; see services_opinion_map)."""
+    from glas.consultations.services_opinion_map import opinion_map_recompute
+
+    return opinion_map_recompute(map_id) is not None

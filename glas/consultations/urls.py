@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from glas.consultations.views import feeds, public, staff
+from glas.consultations.views import feeds, opinion_map, public, staff
 
 app_name = "consultations"
 
@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_draft}timeline/", public.timeline, name="timeline"),
     path(f"{_draft}documents/<int:attachment_id>/", public.attachment_download, name="attachment"),
     path("confirm/<str:token>/", public.contribution_confirm, name="confirm"),
+    # the opinion map (views/opinion_map.py)
+    path(f"{_draft}map/", opinion_map.opinion_map, name="opinion_map"),
+    path(f"{_draft}map/statements/", opinion_map.statement_add, name="statement_add"),
+    path(f"{_draft}map/statements/<int:statement_id>/vote/", opinion_map.statement_vote, name="statement_vote"),
+    path("staff/<uuid:public_id>/map/", opinion_map.opinion_map_manage, name="opinion_map_manage"),
 ]
 
 # --- Following: calendar, feed, subscriptions (views/feeds.py) ---------------------------------

@@ -68,3 +68,21 @@ def draft_text(articles: list[Any], *, selected: Any, is_open: bool, contribute_
             )
         parts.append("</article>")
     return mark_safe("\n".join(parts))  # noqa: S308 - every part is built with format_html
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (``None`` when missing)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def percent(share: Any) -> str:
+    """A share 0–1 as a whole percentage."""
+    try:
+        return str(round(float(share) * 100))
+    except (TypeError, ValueError):
+        return ""
