@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -135,7 +135,12 @@ def sessions(request: HttpRequest) -> Any:
 
 @router.get("/decisions", response=list[DecisionOut], summary="Decisions, newest first, with search and filters")
 @paginate(LimitOffsetPagination)
-def decisions(request: HttpRequest, q: str = "", year: int | None = None, status: str = "") -> Any:
+def decisions(
+    request: HttpRequest,
+    q: str = Query("", max_length=200),
+    year: int | None = Query(None, ge=1900, le=2100),
+    status: str = Query("", max_length=20),
+) -> Any:
     if status and status not in Decision.Status.values:
         raise HttpError(422, "Unknown status.")
     return selectors.decisions_search(query=q[:200], year=year, status=status)

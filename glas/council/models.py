@@ -37,6 +37,7 @@ def document_path(instance: models.Model, filename: str) -> str:
 
 def search_key(text: str) -> str:
     """Text as the decision search compares it: case-folded, spaces collapsed."""
+    text = "".join(char for char in text if char.isprintable() or char.isspace())
     return " ".join(text.casefold().split())
 
 

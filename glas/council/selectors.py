@@ -175,8 +175,9 @@ def decisions_search(
             decisions = decisions.annotate(search=SearchVector("title", "text", config="simple"))
             match |= Q(search=SearchQuery(query, config="simple", search_type="websearch"))
         decisions = decisions.filter(match)
-    if year:
-        decisions = decisions.filter(date__year=year)
+    if year is not None:
+        # A year the calendar cannot hold matches nothing (Django's lookup would raise).
+        decisions = decisions.filter(date__year=year) if 1 <= year <= 9999 else decisions.none()
     if status:
         decisions = decisions.filter(status=status)
     if committee is not None:

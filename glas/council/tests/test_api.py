@@ -56,3 +56,8 @@ def test_the_council_endpoints_are_in_the_openapi_schema(client, db):
     assert {"/api/v1/council/decisions", "/api/v1/council/decisions/{public_id}", "/api/v1/council/councillors"} <= set(
         paths
     )
+
+
+def test_out_of_range_filters_are_client_errors(client, decision):
+    assert client.get("/api/v1/council/decisions?year=32000").status_code == 422
+    assert client.get("/api/v1/council/decisions?q=%00").status_code == 200

@@ -284,3 +284,45 @@ def test_a_session_number_too_large_for_the_database_is_a_line_error(council, co
     data = f"{CSV_HEAD}\n1;27.03.2025;99999;Решение;;оттеглено;;;;;;\n".encode()
     with pytest.raises(ImportRefused, match="session number “99999”"):
         services.decisions_import_csv(actor=council_secretary, term=council.term, data=data)
+
+
+def test_staff_edit_a_session_and_correct_a_decision(client_for, council_secretary, decision):
+    client = client_for(council_secretary)
+    session = decision.session
+    edited = client.post(
+        reverse("council:staff_session_edit", args=[session.pk]),
+        {
+            "number": "5",
+            "date": "2025-03-27",
+            "starts_at": "10:00",
+            "kind": "regular",
+            "place": "Читалище",
+            "status": "held",
+        },
+    )
+    assert edited.status_code == 302
+    assert Session.objects.get(pk=session.pk).place == "Читалище"
+    corrected = client.post(
+        reverse("council:staff_decision_edit", args=[decision.public_id]),
+        {
+            "number": "101",
+            "date": "2025-03-27",
+            "title": "Поправено заглавие",
+            "status": "contested",
+            "required_majority": "simple",
+        },
+    )
+    assert corrected.status_code == 302 and corrected["Location"] == decision.get_absolute_url()
+    assert Decision.objects.get(pk=decision.pk).status == "contested"
+    assert AuditEntry.objects.filter(action__in=["council.session.updated", "council.decision.updated"]).count() == 2
+    refused = client.post(
+        reverse("council:staff_decision_edit", args=[decision.public_id]),
+        {
+            "number": "101",
+            "date": "2025-03-27",
+            "title": "Поправено заглавие",
+            "status": "rejected",
+            "required_majority": "simple",
+        },
+    )
+    assert refused.status_code == 400 and "cannot be rejected" in refused.content.decode()
