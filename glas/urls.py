@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("glas.api.urls")),
     path("", include("glas.core.urls")),
     path("surveys/", include("glas.surveys.urls")),
+    path("bureau/", include("glas.bureau.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"

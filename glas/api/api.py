@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
 from glas.api.auth import AUTHENTICATED
+from glas.bureau.api import router as bureau_router
 from glas.core.api import router as core_router
 from glas.surveys.api import router as surveys_router
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/surveys/", surveys_router)
+api.add_router("/bureau/", bureau_router)
 
 
 class MeOut(Schema):

@@ -1,0 +1,27 @@
+from django.urls import URLPattern, URLResolver, path
+
+from glas.bureau.views import public, work
+
+app_name = "bureau"
+
+# --- Public: the bureau, the request form, following a case, statistics (views/public.py) ----
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", public.bureau_home, name="home"),
+    path("ask/", public.ask, name="ask"),
+    path("ask/sent/", public.submitted, name="submitted"),
+    path("confirm/<str:token>/", public.confirm, name="confirm"),
+    path("follow/<str:reference>/<str:token>/", public.follow, name="follow"),
+    path("my/", public.my_cases, name="my_cases"),
+    path("my/<str:reference>/", public.my_case, name="my_case"),
+    path("statistics/", public.statistics_page, name="statistics"),
+]
+
+# --- Advisors: queue, intake, case page and steps (views/work.py) -----------------------------
+urlpatterns += [
+    path("cases/", work.queue, name="queue"),
+    path("cases/new/", work.case_new, name="case_new"),
+    path("cases/<str:reference>/", work.case_detail, name="case_detail"),
+    path("cases/<str:reference>/link/", work.case_link, name="case_link"),
+    path("cases/<str:reference>/link/renew/", work.case_link_renew, name="case_link_renew"),
+    path("cases/<str:reference>/<slug:action>/", work.case_action, name="case_action"),
+]
