@@ -7,261 +7,581 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_settlement_towns_first'),
+        ("core", "0003_settlement_towns_first"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='ReplyTemplate',
+            name="ReplyTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, unique=True, verbose_name='title')),
-                ('body', models.TextField(verbose_name='text')),
-                ('category', models.CharField(blank=True, choices=[('social', 'social support'), ('taxes', 'property and local taxes'), ('permits', 'permits and construction'), ('health', 'health'), ('education', 'education'), ('legal', 'legal'), ('information', 'access to information'), ('complaint', 'complaint'), ('other', 'other')], max_length=20, verbose_name='category')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, unique=True, verbose_name="title")),
+                ("body", models.TextField(verbose_name="text")),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("social", "social support"),
+                            ("taxes", "property and local taxes"),
+                            ("permits", "permits and construction"),
+                            ("health", "health"),
+                            ("education", "education"),
+                            ("legal", "legal"),
+                            ("information", "access to information"),
+                            ("complaint", "complaint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'reply template',
-                'verbose_name_plural': 'reply templates',
-                'ordering': ['title'],
+                "verbose_name": "reply template",
+                "verbose_name_plural": "reply templates",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('municipal', 'municipal unit'), ('outside', 'outside service')], max_length=20, verbose_name='kind')),
-                ('helps_with', models.TextField(verbose_name='what they help with')),
-                ('categories', models.JSONField(blank=True, default=list, verbose_name='categories')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("municipal", "municipal unit"), ("outside", "outside service")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("helps_with", models.TextField(verbose_name="what they help with")),
+                ("categories", models.JSONField(blank=True, default=list, verbose_name="categories")),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'service directory',
-                'ordering': ['name'],
+                "verbose_name": "service",
+                "verbose_name_plural": "service directory",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AdvisorProfile',
+            name="AdvisorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('volunteer', 'volunteer expert (NGO)'), ('staff', 'municipal staff')], default='volunteer', max_length=20, verbose_name='kind')),
-                ('is_supervisor', models.BooleanField(default=False, verbose_name='supervisor')),
-                ('skills', models.JSONField(blank=True, default=list, verbose_name='skills (categories)')),
-                ('available', models.BooleanField(default=True, verbose_name='takes new cases')),
-                ('max_open_cases', models.PositiveSmallIntegerField(default=15, verbose_name='most open cases at a time')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='bureau_profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("volunteer", "volunteer expert (NGO)"), ("staff", "municipal staff")],
+                        default="volunteer",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("is_supervisor", models.BooleanField(default=False, verbose_name="supervisor")),
+                ("skills", models.JSONField(blank=True, default=list, verbose_name="skills (categories)")),
+                ("available", models.BooleanField(default=True, verbose_name="takes new cases")),
+                (
+                    "max_open_cases",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="most open cases at a time"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bureau_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'advisor profile',
-                'verbose_name_plural': 'advisor profiles',
+                "verbose_name": "advisor profile",
+                "verbose_name_plural": "advisor profiles",
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='reference number')),
-                ('kind', models.CharField(choices=[('inquiry', 'general inquiry'), ('zdoi', 'access to public information request'), ('proposal', 'proposal to the administration'), ('signal', 'signal to the administration')], max_length=20, verbose_name='type')),
-                ('channel', models.CharField(choices=[('web', 'web form'), ('walk_in', 'walk-in'), ('phone', 'phone'), ('letter', 'letter'), ('email', 'e-mail')], max_length=20, verbose_name='received by')),
-                ('category', models.CharField(choices=[('social', 'social support'), ('taxes', 'property and local taxes'), ('permits', 'permits and construction'), ('health', 'health'), ('education', 'education'), ('legal', 'legal'), ('information', 'access to information'), ('complaint', 'complaint'), ('other', 'other')], max_length=20, verbose_name='category')),
-                ('status', models.CharField(choices=[('unconfirmed', 'awaiting e-mail confirmation'), ('open', 'open'), ('clarification', 'awaiting clarification'), ('closed', 'closed')], default='open', max_length=20, verbose_name='status')),
-                ('outcome', models.CharField(blank=True, choices=[('answered', 'answered'), ('referred', 'referred to another body'), ('forwarded', 'forwarded to the competent body'), ('full', 'access granted in full'), ('partial', 'partial access'), ('refused', 'access refused'), ('decided', 'decided and answered'), ('lapsed', 'left without consideration (not clarified)'), ('withdrawn', 'withdrawn')], max_length=20, verbose_name='outcome')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('description', models.TextField(verbose_name='description')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address for correspondence')),
-                ('preferred_contact', models.CharField(choices=[('email', 'e-mail'), ('phone', 'phone'), ('letter', 'letter'), ('in_person', 'in person at the bureau')], max_length=20, verbose_name='preferred contact')),
-                ('consent_process', models.BooleanField(default=False, verbose_name='consents to the processing of their data')),
-                ('consent_refer', models.BooleanField(default=False, verbose_name='consents to referral to another body')),
-                ('consent_version', models.CharField(max_length=20, verbose_name='consent text version')),
-                ('follow_token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('access_form', models.CharField(blank=True, choices=[('inspection', 'inspection of the original or a copy'), ('oral', 'oral information'), ('paper', 'paper copy'), ('electronic', 'copy on an electronic medium or by e-mail')], max_length=20, verbose_name='preferred form of access')),
-                ('forwarded_to', models.CharField(blank=True, max_length=300, verbose_name='forwarded to')),
-                ('decision_grounds', models.TextField(blank=True, verbose_name='legal grounds')),
-                ('publish_released', models.BooleanField(default=False, verbose_name='publish the released information')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='received on')),
-                ('due_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='next deadline')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='escalated at')),
-                ('escalation_reason', models.TextField(blank=True, verbose_name='reason for escalation')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('first_reply_at', models.DateTimeField(blank=True, null=True, verbose_name='first reply at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('closed_on_time', models.BooleanField(blank=True, null=True, verbose_name='closed on time')),
-                ('reopened_count', models.PositiveSmallIntegerField(default=0, verbose_name='times reopened')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='rating')),
-                ('rating_comment', models.CharField(blank=True, max_length=500, verbose_name='comment on the help')),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True, verbose_name='anonymised at')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bureau_assigned', to=settings.AUTH_USER_MODEL, verbose_name='advisor')),
-                ('citizen', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bureau_cases', to=settings.AUTH_USER_MODEL)),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('settlement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.settlement', verbose_name='settlement')),
-                ('shared_with', models.ManyToManyField(blank=True, related_name='bureau_shared', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=20, unique=True, verbose_name="reference number")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inquiry", "general inquiry"),
+                            ("zdoi", "access to public information request"),
+                            ("proposal", "proposal to the administration"),
+                            ("signal", "signal to the administration"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "web form"),
+                            ("walk_in", "walk-in"),
+                            ("phone", "phone"),
+                            ("letter", "letter"),
+                            ("email", "e-mail"),
+                        ],
+                        max_length=20,
+                        verbose_name="received by",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("social", "social support"),
+                            ("taxes", "property and local taxes"),
+                            ("permits", "permits and construction"),
+                            ("health", "health"),
+                            ("education", "education"),
+                            ("legal", "legal"),
+                            ("information", "access to information"),
+                            ("complaint", "complaint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unconfirmed", "awaiting e-mail confirmation"),
+                            ("open", "open"),
+                            ("clarification", "awaiting clarification"),
+                            ("closed", "closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("answered", "answered"),
+                            ("referred", "referred to another body"),
+                            ("forwarded", "forwarded to the competent body"),
+                            ("full", "access granted in full"),
+                            ("partial", "partial access"),
+                            ("refused", "access refused"),
+                            ("decided", "decided and answered"),
+                            ("lapsed", "left without consideration (not clarified)"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("description", models.TextField(verbose_name="description")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address for correspondence")),
+                (
+                    "preferred_contact",
+                    models.CharField(
+                        choices=[
+                            ("email", "e-mail"),
+                            ("phone", "phone"),
+                            ("letter", "letter"),
+                            ("in_person", "in person at the bureau"),
+                        ],
+                        max_length=20,
+                        verbose_name="preferred contact",
+                    ),
+                ),
+                (
+                    "consent_process",
+                    models.BooleanField(default=False, verbose_name="consents to the processing of their data"),
+                ),
+                (
+                    "consent_refer",
+                    models.BooleanField(default=False, verbose_name="consents to referral to another body"),
+                ),
+                ("consent_version", models.CharField(max_length=20, verbose_name="consent text version")),
+                ("follow_token_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                (
+                    "access_form",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("inspection", "inspection of the original or a copy"),
+                            ("oral", "oral information"),
+                            ("paper", "paper copy"),
+                            ("electronic", "copy on an electronic medium or by e-mail"),
+                        ],
+                        max_length=20,
+                        verbose_name="preferred form of access",
+                    ),
+                ),
+                ("forwarded_to", models.CharField(blank=True, max_length=300, verbose_name="forwarded to")),
+                ("decision_grounds", models.TextField(blank=True, verbose_name="legal grounds")),
+                (
+                    "publish_released",
+                    models.BooleanField(default=False, verbose_name="publish the released information"),
+                ),
+                ("received_on", models.DateField(blank=True, null=True, verbose_name="received on")),
+                ("due_on", models.DateField(blank=True, db_index=True, null=True, verbose_name="next deadline")),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("escalated_at", models.DateTimeField(blank=True, null=True, verbose_name="escalated at")),
+                ("escalation_reason", models.TextField(blank=True, verbose_name="reason for escalation")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated at")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed at")),
+                ("first_reply_at", models.DateTimeField(blank=True, null=True, verbose_name="first reply at")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                ("closed_on_time", models.BooleanField(blank=True, null=True, verbose_name="closed on time")),
+                ("reopened_count", models.PositiveSmallIntegerField(default=0, verbose_name="times reopened")),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="rating")),
+                ("rating_comment", models.CharField(blank=True, max_length=500, verbose_name="comment on the help")),
+                ("anonymised_at", models.DateTimeField(blank=True, null=True, verbose_name="anonymised at")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bureau_assigned",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="advisor",
+                    ),
+                ),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bureau_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.settlement",
+                        verbose_name="settlement",
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ManyToManyField(blank=True, related_name="bureau_shared", to=settings.AUTH_USER_MODEL),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseDeadline',
+            name="CaseDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('target', 'answer (internal target)'), ('decision', 'decision'), ('forwarding', 'forwarding to the competent body'), ('clarification', 'clarification by the applicant'), ('notice', 'communicating the decision')], max_length=20, verbose_name='deadline')),
-                ('starts_on', models.DateField(verbose_name='counted from')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('rule_key', models.CharField(max_length=100, verbose_name='rule')),
-                ('extension_rule_key', models.CharField(blank=True, max_length=100, verbose_name='extension rule')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='reasons for the extension')),
-                ('met_at', models.DateTimeField(blank=True, null=True, verbose_name='met at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='no longer running since')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='reminder sent at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='bureau.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("target", "answer (internal target)"),
+                            ("decision", "decision"),
+                            ("forwarding", "forwarding to the competent body"),
+                            ("clarification", "clarification by the applicant"),
+                            ("notice", "communicating the decision"),
+                        ],
+                        max_length=20,
+                        verbose_name="deadline",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="counted from")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("rule_key", models.CharField(max_length=100, verbose_name="rule")),
+                ("extension_rule_key", models.CharField(blank=True, max_length=100, verbose_name="extension rule")),
+                ("extension_reason", models.TextField(blank=True, verbose_name="reasons for the extension")),
+                ("met_at", models.DateTimeField(blank=True, null=True, verbose_name="met at")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="no longer running since")),
+                ("reminded_at", models.DateTimeField(blank=True, null=True, verbose_name="reminder sent at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deadlines", to="bureau.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline',
-                'verbose_name_plural': 'deadlines',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "deadline",
+                "verbose_name_plural": "deadlines",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseMessage',
+            name="CaseMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reply', 'reply to the citizen'), ('citizen', 'message from the citizen'), ('note', 'internal note')], max_length=20, verbose_name='kind')),
-                ('body', models.TextField(verbose_name='text')),
-                ('idempotency_key', models.UUIDField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='bureau.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reply", "reply to the citizen"),
+                            ("citizen", "message from the citizen"),
+                            ("note", "internal note"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="text")),
+                ("idempotency_key", models.UUIDField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="bureau.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case message',
-                'verbose_name_plural': 'case messages',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "case message",
+                "verbose_name_plural": "case messages",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RotaSlot',
+            name="RotaSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='day of the week')),
-                ('starts_at', models.TimeField(verbose_name='from')),
-                ('ends_at', models.TimeField(verbose_name='until')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('advisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rota', to='bureau.advisorprofile')),
-                ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.settlement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="day of the week",
+                    ),
+                ),
+                ("starts_at", models.TimeField(verbose_name="from")),
+                ("ends_at", models.TimeField(verbose_name="until")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "advisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rota", to="bureau.advisorprofile"
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.settlement"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rota slot',
-                'verbose_name_plural': 'rota',
-                'ordering': ['weekday', 'starts_at'],
+                "verbose_name": "rota slot",
+                "verbose_name_plural": "rota",
+                "ordering": ["weekday", "starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True, verbose_name='note for the citizen')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='referred at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='bureau.case')),
-                ('referred_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='bureau.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.TextField(blank=True, verbose_name="note for the citizen")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="referred at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="referrals", to="bureau.case"
+                    ),
+                ),
+                (
+                    "referred_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="referrals", to="bureau.service"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='advisorprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('max_open_cases__gte', 1)), name='bureau_profile_capacity_positive'),
+            model_name="advisorprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_open_cases__gte", 1)), name="bureau_profile_capacity_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assigned_to', 'status', 'due_on'], name='bureau_case_queue_idx'),
+            model_name="case",
+            index=models.Index(fields=["assigned_to", "status", "due_on"], name="bureau_case_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'due_on'], name='bureau_case_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "due_on"], name="bureau_case_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_process', True)), name='bureau_case_consent_required'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent_process", True)), name="bureau_case_consent_required"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'zdoi'), _negated=True), models.Q(('access_form', ''), _negated=True), _connector='OR'), name='bureau_case_zdoi_access_form'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "zdoi"), _negated=True),
+                    models.Q(("access_form", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="bureau_case_zdoi_access_form",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'refused'), _negated=True), models.Q(('decision_grounds', ''), _negated=True), _connector='OR'), name='bureau_case_refusal_grounds'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", "refused"), _negated=True),
+                    models.Q(("decision_grounds", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="bureau_case_refusal_grounds",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_at__isnull', False), _connector='OR'), name='bureau_case_closed_at'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True), ("closed_at__isnull", False), _connector="OR"
+                ),
+                name="bureau_case_closed_at",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='bureau_case_rating_range'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True), models.Q(("rating__gte", 1), ("rating__lte", 5)), _connector="OR"
+                ),
+                name="bureau_case_rating_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casedeadline',
-            index=models.Index(condition=models.Q(('cancelled_at__isnull', True), ('met_at__isnull', True)), fields=['due_on'], name='bureau_deadline_open_idx'),
+            model_name="casedeadline",
+            index=models.Index(
+                condition=models.Q(("cancelled_at__isnull", True), ("met_at__isnull", True)),
+                fields=["due_on"],
+                name="bureau_deadline_open_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedeadline',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('starts_on'))), name='bureau_deadline_after_start'),
+            model_name="casedeadline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("starts_on"))), name="bureau_deadline_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedeadline',
-            constraint=models.CheckConstraint(condition=models.Q(('extension_rule_key', ''), models.Q(('extension_reason', ''), _negated=True), _connector='OR'), name='bureau_deadline_extension_reasons'),
+            model_name="casedeadline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("extension_rule_key", ""), models.Q(("extension_reason", ""), _negated=True), _connector="OR"
+                ),
+                name="bureau_deadline_extension_reasons",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedeadline',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True), ('met_at__isnull', True)), fields=('case', 'kind'), name='bureau_deadline_one_running_per_kind'),
+            model_name="casedeadline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cancelled_at__isnull", True), ("met_at__isnull", True)),
+                fields=("case", "kind"),
+                name="bureau_deadline_one_running_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casemessage',
-            constraint=models.UniqueConstraint(fields=('case', 'idempotency_key'), name='bureau_message_once'),
+            model_name="casemessage",
+            constraint=models.UniqueConstraint(fields=("case", "idempotency_key"), name="bureau_message_once"),
         ),
         migrations.AddConstraint(
-            model_name='rotaslot',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='bureau_rota_ordered'),
+            model_name="rotaslot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("starts_at__lt", models.F("ends_at"))), name="bureau_rota_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rotaslot',
-            constraint=models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='bureau_rota_weekday'),
+            model_name="rotaslot",
+            constraint=models.CheckConstraint(condition=models.Q(("weekday__lte", 6)), name="bureau_rota_weekday"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(fields=('case', 'service'), name='bureau_referral_once'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(fields=("case", "service"), name="bureau_referral_once"),
         ),
     ]

@@ -54,7 +54,9 @@ def test_an_extension_without_reasons_is_refused_and_changes_nothing(client_for,
 def test_an_extension_for_volume_adds_ten_days_from_the_end_of_the_term_once(register, advisor):
     case = zdoi(register, advisor, dt.date(2026, 9, 8))
     with at(dt.date(2026, 9, 15)):
-        deadline = services.case_extend(actor=advisor, case=case, ground="volume", reason="Over 400 pages of contracts.")
+        deadline = services.case_extend(
+            actor=advisor, case=case, ground="volume", reason="Over 400 pages of contracts."
+        )
         with pytest.raises(DomainError):
             services.case_extend(actor=advisor, case=case, ground="third_party", reason="A third party must agree.")
     # 23 Sep + 10 days = Sat 3 Oct → Mon 5 Oct.
@@ -117,7 +119,9 @@ def test_a_proposal_has_two_months_then_its_answer_is_due_within_seven_days_of_t
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN and case.due_on == dt.date(2026, 11, 27)
     with at(dt.date(2026, 11, 23)):
-        services.case_reply(actor=advisor, case=case, body="Your proposal is accepted.", idempotency_key=None, final=True)
+        services.case_reply(
+            actor=advisor, case=case, body="Your proposal is accepted.", idempotency_key=None, final=True
+        )
     case.refresh_from_db()
     assert (case.status, case.outcome, case.closed_on_time) == (Case.Status.CLOSED, Case.Outcome.DECIDED, True)
 
