@@ -16,4 +16,8 @@ class BureauConfig(AppConfig):
         from glas.core.jobs import register
 
         register_seeder("bureau.demo", seed_bureau)
+        from glas.accounts.selectors import EXPORT_SECTIONS
+        from glas.bureau.selectors import personal_data_section
+
+        EXPORT_SECTIONS["bureau_cases"] = personal_data_section
         register("bureau.deadlines", dt.timedelta(hours=1), run_bureau_deadlines)

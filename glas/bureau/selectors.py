@@ -234,3 +234,33 @@ def bureau_statistics(*, use_cache: bool = True) -> BureauStatistics:
     if use_cache:
         cache.set(key, result, timeout=600)
     return result
+
+
+def personal_data_section(user: User) -> list[dict[str, Any]]:
+    """The person's own bureau cases with the public replies, for their data export (``/me/data/``).
+    Internal notes are the bureau's working papers and are not included."""
+    cases = Case.objects.filter(citizen=user).prefetch_related("messages").order_by("created_at")[:1000]
+    return [
+        {
+            "reference": case.reference,
+            "kind": case.kind,
+            "category": case.category,
+            "status": case.status,
+            "subject": case.subject,
+            "description": case.description,
+            "name": case.name,
+            "email": case.email,
+            "phone": case.phone,
+            "address": case.address,
+            "consent_process": case.consent_process,
+            "consent_refer": case.consent_refer,
+            "consent_version": case.consent_version,
+            "created_at": case.created_at.isoformat(),
+            "messages": [
+                {"kind": m.kind, "body": m.body, "created_at": m.created_at.isoformat()}
+                for m in case.messages.all()
+                if m.kind != CaseMessage.Kind.NOTE
+            ],
+        }
+        for case in cases
+    ]

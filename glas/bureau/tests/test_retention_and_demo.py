@@ -46,3 +46,16 @@ def test_demo_data_is_marked_covers_every_type_and_seeds_once(admin_user):
     assert any(case.is_overdue() for case in cases)
     assert RotaSlot.objects.filter(settlement__slug="kresna").exists()
     assert RotaSlot.objects.exclude(settlement__slug="kresna").exists()
+
+
+def test_the_personal_data_export_holds_the_persons_cases_without_internal_notes(citizen, advisor, supervisor):
+    from glas.accounts.selectors import personal_data_export
+    from glas.bureau.tests.conftest import make_request
+
+    case, _token = services.case_submit(actor=citizen, request=make_request())
+    services.case_assign(actor=supervisor, case=case, advisor=advisor)
+    services.case_note(actor=advisor, case=case, body="internal", idempotency_key=None)
+    services.case_reply(actor=advisor, case=case, body="public", idempotency_key=None)
+    section = personal_data_export(citizen)["bureau_cases"]
+    assert [c["reference"] for c in section] == [case.reference]
+    assert [m["body"] for m in section[0]["messages"]] == ["public"]
