@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from glas.bureau.models import AdvisorProfile, Case, ReplyTemplate, RotaSlot, Service
+from glas.bureau.models import AdvisorProfile, AppointmentSlot, Case, ReplyTemplate, RotaSlot, Service
 
 
 class RotaInline(admin.TabularInline):
@@ -62,3 +62,10 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(AppointmentSlot)
+class AppointmentSlotAdmin(admin.ModelAdmin):
+    list_display = ("starts_at", "ends_at", "advisor", "settlement", "place")
+    list_filter = ("settlement",)
+    raw_id_fields = ("advisor",)

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from glas.accounts.models import User
-from glas.bureau import services
-from glas.bureau.models import Case, CaseDeadline, ReplyTemplate, RotaSlot, Service
+from glas.bureau import appointments, knowledge, services
+from glas.bureau.models import Article, Case, CaseDeadline, ReplyTemplate, RotaSlot, Service
 from glas.core.deadlines import WorkingCalendar, rule_due_date
 from glas.core.models import Settlement
 
@@ -192,4 +192,35 @@ def seed_bureau(say: Callable[[str], Any]) -> None:
                     grounds="ЗДОИ, чл. 37, ал. 1, т. 2 (демо)",
                     text="Демо решение за частичен достъп.",
                 )
-    say(f"Bureau: {len(CASES)} demo cases, a rota and {len(SERVICES)} services")
+        for title, category, body in TEMPLATES:
+            article = knowledge.article_create(
+                actor=advisor, title=title, summary=body.split(". ")[0] + ".", body=body, category=category
+            )
+            knowledge.article_submit(actor=advisor, article=article)
+            knowledge.article_publish(actor=admin, article=article)
+            Article.objects.filter(pk=article.pk).update(is_demo=True)
+        today = timezone.localdate()
+        for days_ahead in range(1, 15):
+            day = today + dt.timedelta(days=days_ahead)
+            village = {1: "dolna-gradeshnitsa", 3: "slivnitsa"}.get(day.weekday())
+            if day.weekday() < 5 and "kresna" in places:
+                appointments.slots_create(
+                    actor=advisor,
+                    settlement=places["kresna"],
+                    place="Общинска администрация, стая 5",
+                    day=day,
+                    start=dt.time(9),
+                    end=dt.time(11),
+                    minutes=30,
+                )
+            if village and village in places:
+                appointments.slots_create(
+                    actor=advisor,
+                    settlement=places[village],
+                    place="Кметството",
+                    day=day,
+                    start=dt.time(13),
+                    end=dt.time(15),
+                    minutes=30,
+                )
+    say(f"Bureau: {len(CASES)} demo cases, a rota, {len(SERVICES)} services, articles and appointment slots")

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from glas.accounts.models import User
-from glas.bureau.models import Case, Category, ReplyTemplate, Service
+from glas.bureau.models import Article, Case, Category, ReplyTemplate, Service
 from glas.bureau.services import CaseRequest
 from glas.core.forms import CleanTextMixin
 from glas.core.models import Settlement
@@ -204,3 +204,36 @@ class RateForm(CleanTextMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False)
+
+
+class ArticleForm(CleanTextMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary (one or two sentences)"), max_length=300)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    body = forms.CharField(label=_("Text"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class LinkArticleForm(forms.Form):
+    article = forms.ModelChoiceField(
+        label=_("Knowledge-base article"), queryset=Article.objects.filter(status=Article.Status.PUBLISHED)
+    )
+
+
+class SlotsForm(CleanTextMixin, forms.Form):
+    settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.all())
+    place = forms.CharField(label=_("Place"), max_length=200)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.TypedChoiceField(
+        label=_("Minutes per appointment"),
+        coerce=int,
+        choices=[(15, "15"), (20, "20"), (30, "30"), (45, "45"), (60, "60")],
+    )
+
+
+class BookingForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    topic = forms.CharField(label=_("What is it about?"), max_length=200)

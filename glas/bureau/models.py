@@ -385,3 +385,113 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.service_id}"
+
+
+class Article(models.Model):
+    """A knowledge-base article written by an advisor from a recurring question; public once a
+    supervisor other than its author has reviewed and published it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        REVIEW = "review", _("waiting for review")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    slug = models.SlugField(_("address"), max_length=120, unique=True, allow_unicode=False)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("text"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    cases = models.ManyToManyField(Case, blank=True, related_name="articles")
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("knowledge-base article")
+        verbose_name_plural = _("knowledge base")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(reviewer__isnull=False, published_at__isnull=False),
+                name="bureau_article_reviewed_before_publication",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=True) | ~Q(reviewer=models.F("author")),
+                name="bureau_article_reviewer_not_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AppointmentSlot(models.Model):
+    """A time an advisor can see someone, at a place (the office in Kresna, a village hall)."""
+
+    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bureau_slots")
+    settlement = models.ForeignKey("core.Settlement", on_delete=models.PROTECT, related_name="+")
+    place = models.CharField(_("place"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("appointment slot")
+        verbose_name_plural = _("appointment slots")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=models.F("ends_at")), name="bureau_slot_ordered"),
+            models.UniqueConstraint(fields=["advisor", "starts_at"], name="bureau_slot_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        ATTENDED = "attended", _("attended")
+        NO_SHOW = "no_show", _("did not come")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("online")
+        PHONE = "phone", _("by phone")
+
+    slot = models.ForeignKey(AppointmentSlot, on_delete=models.CASCADE, related_name="appointments")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BOOKED)
+    channel = models.CharField(_("booked"), max_length=20, choices=Channel.choices)
+    topic = models.CharField(_("what it is about"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["slot__starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"], condition=~Q(status="cancelled"), name="bureau_appointment_one_per_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot} {self.get_status_display()}"

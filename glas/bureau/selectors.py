@@ -107,6 +107,7 @@ def case_page_data(case: Case) -> dict[str, Any]:
         "deadlines": list(case.deadlines.all()[:50]),
         "referrals": list(case.referrals.select_related("service")[:50]),
         "shared_with": list(case.shared_with.all()[:50]),
+        "articles": list(case.articles.filter(status="published").only("slug", "title")[:20]),
     }
 
 

@@ -60,11 +60,33 @@ def send_case_reply_email(message_id: int) -> bool:
 
 
 @task()
+def send_appointment_email(appointment_id: int, kind: str) -> bool:
+    """The booking confirmation or the reminder the day before (``kind``: booked or reminder)."""
+    from glas.bureau.models import Appointment
+
+    appointment = (
+        Appointment.objects.select_related("slot", "slot__settlement")
+        .filter(pk=appointment_id, status=Appointment.Status.BOOKED)
+        .first()
+    )
+    if appointment is None or not appointment.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"appointment": appointment, "reminder": kind == "reminder"}
+        body = render_to_string("bureau/email/appointment.txt", context)
+        subject = " ".join(render_to_string("bureau/email/appointment_subject.txt", context).split())
+    send_mail(subject, body, None, [appointment.email])
+    return True
+
+
+@task()
 def run_bureau_deadlines() -> dict[str, int]:
-    """Reminders before deadlines, lapse of unclarified ЗДОИ requests, anonymisation."""
-    from glas.bureau import services
+    """Reminders before deadlines and appointments, lapse of unclarified ЗДОИ requests,
+    anonymisation."""
+    from glas.bureau import appointments, services
 
     return {
+        "appointments_reminded": appointments.appointments_remind(),
         "reminded": services.deadlines_remind(),
         "lapsed": services.cases_lapse_unclarified(),
         "anonymised": services.cases_anonymise_expired(),

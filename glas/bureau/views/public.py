@@ -92,6 +92,7 @@ def _follow_page(
     context = {
         "case": case,
         "public_messages": selectors.case_messages(case, internal=False),
+        "articles": list(case.articles.filter(status="published").only("slug", "title")[:20]),
         "action_url": action_url,
         "message_form": forms.get("message") or CitizenMessageForm(),
         "rate_form": forms.get("rate") or RateForm(),

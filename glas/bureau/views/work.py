@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from glas.bureau import access, forms, selectors, services
+from glas.bureau import access, forms, knowledge, selectors, services
 from glas.bureau.models import Case, Category
 from glas.bureau.views.public import NEW_LINK, form_error, private
 from glas.core.access import require_perm
@@ -185,6 +185,11 @@ ACTIONS: dict[str, Action] = {
         forms.CloseForm,
         lambda u, c, d: services.case_close(actor=u, case=c, outcome=d["outcome"]),
         gettext_lazy("The case is closed."),
+    ),
+    "article": Action(
+        forms.LinkArticleForm,
+        lambda u, c, d: knowledge.case_link_article(actor=u, case=c, article=d["article"]),
+        gettext_lazy("The article is linked to the case."),
     ),
     "reopen": Action(
         forms.ReasonForm,
