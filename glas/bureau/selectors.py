@@ -52,11 +52,20 @@ def parse_queue_filters(params: Any, *, supervisor: bool) -> QueueFilters:
     return filters
 
 
-def case_queue(user: User, filters: QueueFilters, *, supervisor: bool) -> QuerySet[Case]:
-    """Cases the person may see, filtered; the page slices it (a bounded number of queries)."""
+def advisor_scope(user: User, *, supervisor: bool) -> Q:
+    """Which cases the person may list: all for supervisors; otherwise those assigned to them
+    or shared with them. The shared ids are read first (a short list), so the database can use
+    its indexes instead of scanning every case for an OR with a subquery."""
+    if supervisor:
+        return Q()
+    shared = list(Case.shared_with.through.objects.filter(user=user).values_list("case_id", flat=True)[:1000])
+    return Q(assigned_to=user) | Q(pk__in=shared) if shared else Q(assigned_to=user)
+
+
+def case_queue(user: User, filters: QueueFilters, *, supervisor: bool, scope: Q) -> QuerySet[Case]:
+    """Cases the person may see (``scope``), filtered; the page slices it (bounded queries)."""
     cases = Case.objects.select_related("settlement", "assigned_to").exclude(status=Case.Status.UNCONFIRMED)
-    if not supervisor:
-        cases = cases.filter(Q(assigned_to=user) | Q(shared_with=user)).distinct()
+    cases = cases.filter(scope)
     today = timezone.localdate()
     open_statuses = (Case.Status.OPEN, Case.Status.CLARIFICATION)
     if filters.view == "mine":
@@ -80,16 +89,14 @@ def case_queue(user: User, filters: QueueFilters, *, supervisor: bool) -> QueryS
     return cases.order_by(*QUEUE_ORDERINGS[filters.ordering])
 
 
-def queue_counts(user: User, *, supervisor: bool) -> dict[str, int]:
+def queue_counts(user: User, *, scope: Q) -> dict[str, int]:
     """How many open cases are mine, unassigned and overdue (one query)."""
     today = timezone.localdate()
-    open_cases = Case.objects.filter(status__in=(Case.Status.OPEN, Case.Status.CLARIFICATION))
-    if not supervisor:
-        open_cases = open_cases.filter(Q(assigned_to=user) | Q(shared_with=user))
+    open_cases = Case.objects.filter(scope, status__in=(Case.Status.OPEN, Case.Status.CLARIFICATION))
     return open_cases.aggregate(
-        mine=Count("id", filter=Q(assigned_to=user), distinct=True),
-        triage=Count("id", filter=Q(assigned_to__isnull=True), distinct=True),
-        overdue=Count("id", filter=Q(due_on__lt=today), distinct=True),
+        mine=Count("id", filter=Q(assigned_to=user)),
+        triage=Count("id", filter=Q(assigned_to__isnull=True)),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
     )
 
 

@@ -37,13 +37,14 @@ def queue(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, "bureau.work_cases")
     supervisor = request.user.has_perm("bureau.supervise")
     filters = selectors.parse_queue_filters(request.GET, supervisor=supervisor)
-    cases = selectors.case_queue(request.user, filters, supervisor=supervisor)
+    scope = selectors.advisor_scope(request.user, supervisor=supervisor)
+    cases = selectors.case_queue(request.user, filters, supervisor=supervisor, scope=scope)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,
         "supervisor": supervisor,
-        "counts": selectors.queue_counts(request.user, supervisor=supervisor),
+        "counts": selectors.queue_counts(request.user, scope=scope),
         "kinds": Case.Kind.choices,
         "categories": Category.choices,
         "settlements": Settlement.objects.order_by("kind", "name")[:50],
