@@ -232,3 +232,34 @@ def test_queue_and_case_page_use_a_bounded_number_of_queries(
 def test_the_web_intake_page_renders_for_everyone(client_for, citizen):
     assert client_for(None).get(reverse("bureau:ask")).status_code == 200
     assert client_for(citizen).post(reverse("bureau:ask"), {**INTAKE_POST}).status_code == 302
+
+
+def test_the_follow_page_is_not_cached_and_sends_no_referrer(client_for, citizen):
+    case, token = services.case_submit(actor=citizen, request=make_request())
+    response = client_for(None).get(reverse("bureau:follow", args=[case.reference, token]))
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_reply_template_fills_the_reply_form(client_for, register, advisor):
+    from glas.bureau.models import ReplyTemplate
+
+    template = ReplyTemplate.objects.create(title="Данъци", body="Отстъпката е 5 % до 30 април.", category="taxes")
+    case = register(advisor)
+    page = client_for(advisor).get(reverse("bureau:case_detail", args=[case.reference]), {"template": template.pk})
+    assert "Отстъпката е 5 % до 30 април.</textarea>" in page.content.decode()
+
+
+def test_the_supervisor_sees_advisors_ranked_by_skill_and_place(client_for, citizen, supervisor, advisor, admin_user):
+    from glas.core.models import Settlement
+
+    services.advisor_profile_save(
+        actor=admin_user, advisor=advisor, kind="volunteer", skills=["taxes"], available=True, is_supervisor=False
+    )
+    case, _token = services.case_submit(
+        actor=citizen, request=make_request(settlement=Settlement.objects.get(slug="kresna"))
+    )
+    from glas.bureau.selectors import advisors_for
+
+    assert advisors_for(case)[0].user == advisor
+    page = client_for(supervisor).get(reverse("bureau:case_detail", args=[case.reference]))
+    assert "knows this topic" in page.content.decode()
