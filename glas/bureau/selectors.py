@@ -144,6 +144,31 @@ def advisors_for(case: Case) -> list[AdvisorProfile]:
     return sorted(profiles, key=score)
 
 
+def released_information(*, limit: int = 100) -> list[Case]:
+    """ЗДОИ requests whose released information the bureau chose to publish (ЗДОИ art. 15a):
+    the subject, the decision date and the decision text — never the applicant."""
+    cases = (
+        Case.objects.filter(
+            kind=Case.Kind.ZDOI,
+            publish_released=True,
+            outcome__in=(Case.Outcome.FULL, Case.Outcome.PARTIAL),
+            anonymised_at__isnull=True,
+        )
+        .only("reference", "subject", "decided_on", "outcome")
+        .order_by("-decided_on", "-id")[:limit]
+    )
+    replies = {
+        message.case_id: message
+        for message in CaseMessage.objects.filter(case__in=[c.pk for c in cases], kind=CaseMessage.Kind.REPLY)
+        .only("case_id", "body", "created_at")
+        .order_by("created_at", "id")
+    }
+    result = list(cases)
+    for case in result:
+        case.released_text = replies[case.pk].body if case.pk in replies else ""  # type: ignore[attr-defined]
+    return result
+
+
 def rota() -> list[RotaSlot]:
     return list(RotaSlot.objects.select_related("advisor__user", "settlement").order_by("weekday", "starts_at")[:200])
 

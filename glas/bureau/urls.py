@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my/", public.my_cases, name="my_cases"),
     path("my/<str:reference>/", public.my_case, name="my_case"),
     path("statistics/", public.statistics_page, name="statistics"),
+    path("released/", public.released, name="released"),
 ]
 
 # --- Advisors: queue, intake, case page and steps (views/work.py) -----------------------------

@@ -167,3 +167,19 @@ def test_overdue_cases_are_flagged_in_the_queue(client_for, register, advisor):
         detail = client_for(advisor).get(reverse("bureau:case_detail", args=[case.reference]))
     assert case.reference in page.content.decode()
     assert "Overdue" in detail.content.decode()
+
+
+def test_released_information_is_published_only_when_chosen_and_without_the_applicant(client, register, advisor):
+    chosen = zdoi(register, advisor, dt.date(2026, 9, 8))
+    services.case_decide(
+        actor=advisor, case=chosen, decision="full", grounds="", text="Договорите са приложени.", publish_released=True
+    )
+    private = zdoi(register, advisor, dt.date(2026, 9, 8))
+    services.case_decide(actor=advisor, case=private, decision="full", grounds="", text="Лично копие.")
+    refused = zdoi(register, advisor, dt.date(2026, 9, 8))
+    services.case_decide(
+        actor=advisor, case=refused, decision="refused", grounds="ЗДОИ, чл. 37", text="Отказ.", publish_released=True
+    )
+    page = client.get(reverse("bureau:released")).content.decode()
+    assert "Договорите са приложени." in page
+    assert "Лично копие." not in page and "Отказ." not in page and "Иван Петров" not in page

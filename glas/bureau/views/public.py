@@ -148,3 +148,8 @@ def my_case(request: HttpRequest, reference: str) -> HttpResponse:
 def statistics_page(request: HttpRequest) -> HttpResponse:
     stats = selectors.bureau_statistics()
     return render(request, "bureau/statistics.html", {"stats": stats, "small": selectors.SMALL_CELL})
+
+
+@require_GET
+def released(request: HttpRequest) -> HttpResponse:
+    return render(request, "bureau/released.html", {"cases": selectors.released_information()})
