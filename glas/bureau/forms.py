@@ -146,8 +146,8 @@ class ExtendForm(CleanTextMixin, forms.Form):
     ground = forms.ChoiceField(
         label=_("Ground"),
         choices=[
-            ("volume", _("large volume of information (+10 days)")),
-            ("third_party", _("consent of a third party needed (+14 days)")),
+            ("volume", _("large volume of information (ЗДОИ, art. 30)")),
+            ("third_party", _("consent of a third party needed (ЗДОИ, art. 31)")),
         ],
     )
     reason = forms.CharField(

@@ -58,6 +58,16 @@ EXTENSION_RULES = {"volume": "zdoi.extension.volume", "third_party": "zdoi.exten
 # --- Helpers ---------------------------------------------------------------------------------
 
 
+def intake_context() -> dict[str, Any]:
+    """What the intake forms tell people: the consent version and the ЗДОИ decision term (from
+    its ``LegalRule``, so the page follows a change of the law)."""
+    try:
+        days: int | None = int(rule_value("zdoi.decision.term"))
+    except DomainError:  # no rules loaded yet: the page says "within the legal term"
+        days = None
+    return {"consent_version": CONSENT_VERSION, "zdoi_days": days}
+
+
 def _require(actor: User | None, perm: str, obj: Any = None) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise DomainError(_("You may not do this."), code="forbidden")

@@ -152,3 +152,15 @@ def test_the_web_form_is_rate_limited(client, settings):
     settings.BUREAU_ASK_RATE_LIMIT = 2
     statuses = [client.post(reverse("bureau:ask"), INTAKE_POST).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
+
+
+def test_the_form_states_the_zdoi_term_from_its_legal_rule(client, admin_user):
+    from django.utils import timezone
+
+    from glas.core.services import legal_rule_change
+
+    assert "decided within 14 days" in client.get(reverse("bureau:ask")).content.decode()
+    legal_rule_change(
+        actor=admin_user, key="zdoi.decision.term", value="21", effective_from=timezone.localdate(), legal_basis="test"
+    )
+    assert "decided within 21 days" in client.get(reverse("bureau:ask")).content.decode()

@@ -56,7 +56,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bureau/ask.html",
-        {"form": form, "consent_version": services.CONSENT_VERSION},
+        {"form": form, **services.intake_context()},
         status=400 if form.errors else 200,
     )
 

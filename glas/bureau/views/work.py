@@ -67,7 +67,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
         else:
             request.session[NEW_LINK] = [case.reference, token]
             return redirect("bureau:case_link", case.reference)
-    context = {"form": form, "consent_version": services.CONSENT_VERSION}
+    context = {"form": form, **services.intake_context()}
     return render(request, "bureau/case_new.html", context, status=400 if form.errors else 200)
 
 
