@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "glas.commission",
     "glas.integrity",
     "glas.consultations",
+    "glas.bureau",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Surveys by public link: starts and submissions per client address (hashed) per 10 minutes.
 SURVEYS_PUBLIC_RATE_LIMIT = env_int("SURVEYS_PUBLIC_RATE_LIMIT", 30)
+# Requests to the citizens' bureau through the web form, per client address and hour.
+BUREAU_ASK_RATE_LIMIT = env_int("BUREAU_ASK_RATE_LIMIT", 10)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Glas"
 # RFC 6238 §5.2: accept the code of the previous or next 30-second step too, so a code typed

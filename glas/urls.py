@@ -27,6 +27,7 @@ urlpatterns = [
     path("integrity/", include("glas.integrity.urls")),
     path("council/", include("glas.council.urls")),
     path("consultations/", include("glas.consultations.urls")),
+    path("bureau/", include("glas.bureau.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"

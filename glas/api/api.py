@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 
 from glas.api.auth import AUTHENTICATED
 from glas.consultations.api import router as consultations_router
+from glas.bureau.api import router as bureau_router
 from glas.core.api import router as core_router
 from glas.council.api import router as council_router
 from glas.surveys.api import router as surveys_router
@@ -27,6 +28,7 @@ api.add_router("/", core_router)
 api.add_router("/surveys/", surveys_router)
 api.add_router("/council/", council_router)
 api.add_router("/consultations/", consultations_router)
+api.add_router("/bureau/", bureau_router)
 
 
 class MeOut(Schema):

@@ -1,0 +1,83 @@
+"""The advisor queue and the case page of the citizens' bureau under load, over HTTP.
+
+Requests by 20 concurrent clients (by default): the advisor's queue, the supervisor's queue of
+all cases, and case pages of the advisor's cases, in equal shares. Prints requests per second
+and p50/p99 latency per page. Standard library only.
+
+    python bench/bureau_queue.py http://127.0.0.1:8000 --setup --data /tmp/bureau.json
+    python bench/bureau_queue.py http://127.0.0.1:8000 --data /tmp/bureau.json --requests 2000
+
+``--setup`` runs ``manage.py bench_bureau_setup`` (50,000 synthetic cases; it also prints the
+number of queries of each page at 1,000 and 50,000 cases) with the current environment. See
+bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fetch(base: str, path: str, session: str) -> float:
+    request = urllib.request.Request(  # noqa: S310 - the base URL is given by the operator
+        base.rstrip("/") + path, headers={"Cookie": f"sessionid={session}", "Accept-Language": "bg"}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        response.read()
+        if response.status != 200 or "/accounts/" in response.geturl():
+            raise SystemExit(f"{path}: {response.status} {response.geturl()}")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base")
+    parser.add_argument("--setup", action="store_true")
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    if args.setup:
+        output = subprocess.run(  # noqa: S603
+            [sys.executable, str(ROOT / "manage.py"), "bench_bureau_setup"], check=True, capture_output=True, text=True
+        )
+        sys.stderr.write(output.stderr)
+        args.data.write_text(output.stdout)
+    data = json.loads(args.data.read_text())
+    for row in data.get("query_counts", []):
+        print("queries:", row)
+    references = data["references"]
+    jobs = []
+    for number in range(args.requests):
+        page = number % 3
+        if page == 0:
+            jobs.append(("advisor queue", "/bureau/cases/", data["advisor_session"]))
+        elif page == 1:
+            jobs.append(("supervisor queue (all)", "/bureau/cases/?view=all", data["supervisor_session"]))
+        else:
+            path = "/bureau/cases/" + urllib.parse.quote(references[number % len(references)]) + "/"
+            jobs.append(("case page", path, data["advisor_session"]))
+    started = time.perf_counter()
+    with ThreadPoolExecutor(args.concurrency) as pool:
+        timings = list(pool.map(lambda job: (job[0], fetch(args.base, job[1], job[2])), jobs))
+    elapsed = time.perf_counter() - started
+    print(f"{len(jobs)} requests at concurrency {args.concurrency}: {len(jobs) / elapsed:.1f} requests/s")
+    for name in sorted({name for name, _ in timings}):
+        values = sorted(t for n, t in timings if n == name)
+        p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+        print(f"{name}: p50 {statistics.median(values) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (n={len(values)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BureauConfig(AppConfig):
+    name = "glas.bureau"
+    label = "bureau"
+    verbose_name = _("Citizens' bureau")
+
+    def ready(self) -> None:
+        import datetime as dt
+
+        from glas.bureau.demo import seed_bureau
+        from glas.bureau.tasks import run_bureau_deadlines
+        from glas.core.demo import register_seeder
+        from glas.core.jobs import register
+
+        register_seeder("bureau.demo", seed_bureau)
+        from glas.accounts.selectors import EXPORT_SECTIONS
+        from glas.bureau.selectors import personal_data_section
+
+        EXPORT_SECTIONS["bureau_cases"] = personal_data_section
+        register("bureau.deadlines", dt.timedelta(hours=1), run_bureau_deadlines)

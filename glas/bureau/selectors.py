@@ -1,0 +1,299 @@
+"""Reads of the bureau: the advisor queue, the case page, assignment suggestions, statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from glas.bureau.models import AdvisorProfile, Case, CaseMessage, Category, Referral, RotaSlot, Service
+
+if TYPE_CHECKING:
+    from glas.accounts.models import User
+
+QUEUE_VIEWS = ("mine", "triage", "overdue", "escalated", "all", "closed")
+QUEUE_ORDERINGS = {"due": ("due_on", "id"), "new": ("-created_at", "-id"), "reference": ("reference",)}
+SMALL_CELL = 5
+
+
+@dataclass
+class QueueFilters:
+    view: str = "mine"
+    kind: str = ""
+    category: str = ""
+    settlement: int | None = None
+    ordering: str = "due"
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_queue_filters(params: Any, *, supervisor: bool) -> QueueFilters:
+    """Filters from the query string, each checked against an allow-list (unknown values ignored)."""
+    filters = QueueFilters()
+    view = params.get("view", "")
+    allowed = QUEUE_VIEWS if supervisor else ("mine", "overdue", "closed")
+    if view in allowed:
+        filters.view = view
+    if params.get("kind", "") in Case.Kind.values:
+        filters.kind = params["kind"]
+    if params.get("category", "") in Category.values:
+        filters.category = params["category"]
+    settlement = params.get("settlement", "")
+    if isinstance(settlement, str) and settlement.isdigit() and len(settlement) < 10:
+        filters.settlement = int(settlement)
+    if params.get("ordering", "") in QUEUE_ORDERINGS:
+        filters.ordering = params["ordering"]
+    return filters
+
+
+def advisor_scope(user: User, *, supervisor: bool) -> Q:
+    """Which cases the person may list: all for supervisors; otherwise those assigned to them
+    or shared with them. The shared ids are read first (a short list), so the database can use
+    its indexes instead of scanning every case for an OR with a subquery."""
+    if supervisor:
+        return Q()
+    shared = list(Case.shared_with.through.objects.filter(user=user).values_list("case_id", flat=True)[:1000])
+    return Q(assigned_to=user) | Q(pk__in=shared) if shared else Q(assigned_to=user)
+
+
+def case_queue(user: User, filters: QueueFilters, *, supervisor: bool, scope: Q) -> QuerySet[Case]:
+    """Cases the person may see (``scope``), filtered; the page slices it (bounded queries)."""
+    cases = Case.objects.select_related("settlement", "assigned_to").exclude(status=Case.Status.UNCONFIRMED)
+    cases = cases.filter(scope)
+    today = timezone.localdate()
+    open_statuses = (Case.Status.OPEN, Case.Status.CLARIFICATION)
+    if filters.view == "mine":
+        cases = cases.filter(status__in=open_statuses)
+        if supervisor:
+            cases = cases.filter(assigned_to=user)
+    elif filters.view == "triage":
+        cases = cases.filter(status__in=open_statuses, assigned_to__isnull=True)
+    elif filters.view == "overdue":
+        cases = cases.filter(status__in=open_statuses, due_on__lt=today)
+    elif filters.view == "escalated":
+        cases = cases.filter(status__in=open_statuses, escalated_at__isnull=False)
+    elif filters.view == "closed":
+        cases = cases.filter(status=Case.Status.CLOSED)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.category:
+        cases = cases.filter(category=filters.category)
+    if filters.settlement:
+        cases = cases.filter(settlement_id=filters.settlement)
+    return cases.order_by(*QUEUE_ORDERINGS[filters.ordering])
+
+
+def queue_counts(user: User, *, scope: Q) -> dict[str, int]:
+    """How many open cases are mine, unassigned and overdue (one query)."""
+    today = timezone.localdate()
+    open_cases = Case.objects.filter(scope, status__in=(Case.Status.OPEN, Case.Status.CLARIFICATION))
+    return open_cases.aggregate(
+        mine=Count("id", filter=Q(assigned_to=user)),
+        triage=Count("id", filter=Q(assigned_to__isnull=True)),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
+
+
+def case_messages(case: Case, *, internal: bool) -> list[CaseMessage]:
+    messages = CaseMessage.objects.filter(case=case).select_related("author").order_by("created_at", "id")
+    if not internal:
+        messages = messages.exclude(kind=CaseMessage.Kind.NOTE)
+    return list(messages[:500])
+
+
+def case_page_data(case: Case) -> dict[str, Any]:
+    """Everything the advisor's case page shows, in a fixed number of queries."""
+    return {
+        "case_messages": case_messages(case, internal=True),
+        "deadlines": list(case.deadlines.all()[:50]),
+        "referrals": list(case.referrals.select_related("service")[:50]),
+        "shared_with": list(case.shared_with.all()[:50]),
+        "articles": list(case.articles.filter(status="published").only("slug", "title")[:20]),
+    }
+
+
+def advisors_for(case: Case) -> list[AdvisorProfile]:
+    """Advisors ranked for a case: skill in its category, a rota slot in its settlement, the
+    fewest open cases; those at capacity or unavailable come last (never hidden)."""
+    open_count = Count(
+        "user__bureau_assigned",
+        filter=Q(user__bureau_assigned__status__in=(Case.Status.OPEN, Case.Status.CLARIFICATION)),
+    )
+    in_place = RotaSlot.objects.filter(advisor=OuterRef("pk"), settlement=case.settlement)
+    profiles = list(
+        AdvisorProfile.objects.filter(user__is_active=True, user__groups__name="advisor")
+        .select_related("user")
+        .annotate(open_cases=open_count, visits_place=Exists(in_place))[:200]
+    )
+
+    def score(profile: Any) -> tuple[int, int, int, int]:
+        has_room = profile.available and profile.open_cases < profile.max_open_cases
+        return (
+            0 if has_room else 1,
+            0 if case.category in profile.skills else 1,
+            0 if profile.visits_place else 1,
+            profile.open_cases,
+        )
+
+    return sorted(profiles, key=score)
+
+
+def released_information(*, limit: int = 100) -> list[Case]:
+    """ЗДОИ requests whose released information the bureau chose to publish (ЗДОИ art. 15a):
+    the subject, the decision date and the decision text — never the applicant."""
+    cases = (
+        Case.objects.filter(
+            kind=Case.Kind.ZDOI,
+            publish_released=True,
+            outcome__in=(Case.Outcome.FULL, Case.Outcome.PARTIAL),
+            anonymised_at__isnull=True,
+        )
+        .only("reference", "subject", "decided_on", "outcome")
+        .order_by("-decided_on", "-id")[:limit]
+    )
+    replies = {
+        message.case_id: message
+        for message in CaseMessage.objects.filter(case__in=[c.pk for c in cases], kind=CaseMessage.Kind.REPLY)
+        .only("case_id", "body", "created_at")
+        .order_by("created_at", "id")
+    }
+    result = list(cases)
+    for case in result:
+        case.released_text = replies[case.pk].body if case.pk in replies else ""  # type: ignore[attr-defined]
+    return result
+
+
+def rota() -> list[RotaSlot]:
+    return list(RotaSlot.objects.select_related("advisor__user", "settlement").order_by("weekday", "starts_at")[:200])
+
+
+def active_services() -> QuerySet[Service]:
+    return Service.objects.filter(active=True).order_by("name")
+
+
+# --- Public statistics ----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    label: str
+    count: int | None  # None: fewer than SMALL_CELL, suppressed
+
+
+@dataclass
+class BureauStatistics:
+    total: int | None
+    closed: int | None
+    by_category: list[Cell]
+    by_kind: list[Cell]
+    by_settlement: list[Cell]
+    by_month: list[Cell]
+    median_days_to_close: float | None
+    on_time_percent: float | None
+    referrals: list[Cell]
+    generated_at: dt.datetime
+
+
+def _cell(label: str, count: int) -> Cell:
+    return Cell(label=label, count=count if count >= SMALL_CELL else None)
+
+
+def _suppressed(count: int) -> int | None:
+    return count if count >= SMALL_CELL else None
+
+
+def bureau_statistics(*, use_cache: bool = True) -> BureauStatistics:
+    """Anonymised figures for the public page and the API. Cells with fewer than five cases are
+    suppressed, so no one can be recognised from a rare combination."""
+    key = "bureau:statistics:v1"
+    if use_cache:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+    cases = Case.objects.exclude(status=Case.Status.UNCONFIRMED)
+    category_labels = dict(Category.choices)
+    kind_labels = dict(Case.Kind.choices)
+    by_category = [
+        _cell(str(category_labels.get(row["category"], row["category"])), row["n"])
+        for row in cases.values("category").annotate(n=Count("id")).order_by("-n", "category")
+    ]
+    by_kind = [
+        _cell(str(kind_labels.get(row["kind"], row["kind"])), row["n"])
+        for row in cases.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+    ]
+    by_settlement = [
+        _cell(row["settlement__name"] or "—", row["n"])
+        for row in cases.values("settlement__name").annotate(n=Count("id")).order_by("-n", "settlement__name")
+    ]
+    by_month = [
+        _cell(row["month"].strftime("%Y-%m"), row["n"])
+        for row in cases.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+        if row["month"] is not None
+    ]
+    closed = cases.filter(status=Case.Status.CLOSED, received_on__isnull=False)
+    durations = [
+        (timezone.localdate(closed_at) - received).days
+        for received, closed_at in closed.values_list("received_on", "closed_at")
+        if received is not None and closed_at is not None
+    ]
+    on_time = Counter(closed.values_list("closed_on_time", flat=True))
+    judged = on_time[True] + on_time[False]
+    service_kinds = dict(Service.Kind.choices)
+    referrals = [
+        _cell(str(service_kinds.get(row["service__kind"], row["service__kind"])), row["n"])
+        for row in Referral.objects.values("service__kind").annotate(n=Count("id")).order_by("service__kind")
+    ]
+    result = BureauStatistics(
+        total=_suppressed(cases.count()),
+        closed=_suppressed(len(durations)),
+        by_category=by_category,
+        by_kind=by_kind,
+        by_settlement=by_settlement,
+        by_month=by_month,
+        median_days_to_close=float(statistics.median(durations)) if len(durations) >= SMALL_CELL else None,
+        on_time_percent=round(100 * on_time[True] / judged, 1) if judged >= SMALL_CELL else None,
+        referrals=referrals,
+        generated_at=timezone.now(),
+    )
+    if use_cache:
+        cache.set(key, result, timeout=600)
+    return result
+
+
+def personal_data_section(user: User) -> list[dict[str, Any]]:
+    """The person's own bureau cases with the public replies, for their data export (``/me/data/``).
+    Internal notes are the bureau's working papers and are not included."""
+    cases = Case.objects.filter(citizen=user).prefetch_related("messages").order_by("created_at")[:1000]
+    return [
+        {
+            "reference": case.reference,
+            "kind": case.kind,
+            "category": case.category,
+            "status": case.status,
+            "subject": case.subject,
+            "description": case.description,
+            "name": case.name,
+            "email": case.email,
+            "phone": case.phone,
+            "address": case.address,
+            "consent_process": case.consent_process,
+            "consent_refer": case.consent_refer,
+            "consent_version": case.consent_version,
+            "created_at": case.created_at.isoformat(),
+            "messages": [
+                {"kind": m.kind, "body": m.body, "created_at": m.created_at.isoformat()}
+                for m in case.messages.all()
+                if m.kind != CaseMessage.Kind.NOTE
+            ],
+        }
+        for case in cases
+    ]

@@ -1,0 +1,265 @@
+"""Privacy and permissions: who sees which case, role by role; secret links; double clicks;
+markup in messages; bounded queries on the queue and the case page."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from rules.permissions import permissions
+
+from glas.accounts.models import User
+from glas.bureau import services
+from glas.bureau.models import Case, CaseMessage
+from glas.bureau.tests.conftest import INTAKE_POST, make_request
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "citizen",
+    "verified_resident",
+    "advisor",
+    "commission_member",
+    "council_secretary",
+    "integrity_officer",
+    "researcher",
+    "admin_user",
+    "outsider",
+    "anonymous",
+    "supervisor",
+]
+Y, N = True, False
+# fmt: off
+#                          cit ver adv com cou int res adm out anon sup
+EXPECTED = {
+    "bureau.work_cases":   (N,  N,  Y,  N,  N,  N,  N,  Y,  N,  N,   Y),
+    "bureau.supervise":    (N,  N,  N,  N,  N,  N,  N,  Y,  N,  N,   Y),
+}
+# fmt: on
+
+
+def person(request, persona):
+    if persona == "anonymous":
+        return AnonymousUser()
+    return User.objects.get(pk=request.getfixturevalue(persona).pk)
+
+
+def test_the_table_covers_every_bureau_permission_without_an_object():
+    registered = {name for name in permissions if name.startswith("bureau.")}
+    assert registered == set(EXPECTED) | {"bureau.view_case", "bureau.work_case", "bureau.follow_case"}
+
+
+@pytest.mark.parametrize("perm", sorted(EXPECTED))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_role_has_exactly_the_bureau_permissions_in_the_table(request, perm, persona):
+    assert person(request, persona).has_perm(perm) is EXPECTED[perm][PERSONAS.index(persona)]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_assigned_advisor_and_supervisors_open_a_case(request, client_for, register, advisor, persona):
+    case = register(advisor)
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    response = client_for(user).get(reverse("bureau:case_detail", args=[case.reference]))
+    expected = {"advisor": 200, "admin_user": 200, "supervisor": 200, "anonymous": 302}.get(persona, 403)
+    assert response.status_code == expected
+
+
+def test_another_advisors_case_by_reference_is_404_and_its_steps_too(client_for, register, advisor, other_advisor):
+    case = register(advisor)
+    client = client_for(other_advisor)
+    assert client.get(reverse("bureau:case_detail", args=[case.reference])).status_code == 404
+    reply = client.post(reverse("bureau:case_action", args=[case.reference, "reply"]), {"body": "x"})
+    assert reply.status_code == 404
+    assert not CaseMessage.objects.exists()
+    queue = client.get(reverse("bureau:queue"), {"view": "all"})
+    assert case.reference not in queue.content.decode()
+
+
+def test_a_shared_case_can_be_read_and_noted_but_not_answered_by_the_other_advisor(
+    client_for, register, advisor, other_advisor
+):
+    case = register(advisor)
+    services.case_share(actor=advisor, case=case, advisor=other_advisor)
+    client = client_for(other_advisor)
+    assert client.get(reverse("bureau:case_detail", args=[case.reference])).status_code == 200
+    note = client.post(reverse("bureau:case_action", args=[case.reference, "note"]), {"body": "Seen."})
+    assert note.status_code == 302
+    reply = client.post(reverse("bureau:case_action", args=[case.reference, "reply"]), {"body": "Hi"})
+    assert reply.status_code == 403
+    assert list(case.messages.values_list("kind", flat=True)) == ["note"]
+
+
+def test_a_supervisor_assigns_from_the_triage_queue(client_for, citizen, supervisor, other_advisor):
+    case, _token = services.case_submit(actor=citizen, request=make_request())
+    client = client_for(supervisor)
+    assert case.reference in client.get(reverse("bureau:queue"), {"view": "triage"}).content.decode()
+    url = reverse("bureau:case_action", args=[case.reference, "assign"])
+    assert client.post(url, {"advisor": other_advisor.pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == other_advisor
+    assert client_for(other_advisor).get(reverse("bureau:case_detail", args=[case.reference])).status_code == 200
+
+
+def test_an_advisor_cannot_assign(client_for, register, advisor, other_advisor):
+    case = register(advisor)
+    url = reverse("bureau:case_action", args=[case.reference, "assign"])
+    assert client_for(advisor).post(url, {"advisor": other_advisor.pk}).status_code == 403
+
+
+def test_a_citizen_cannot_open_someone_elses_case_link(client_for, citizen, verified_resident):
+    mine, my_token = services.case_submit(actor=citizen, request=make_request())
+    theirs, their_token = services.case_submit(actor=verified_resident, request=make_request())
+    anonymous = client_for(None)
+    assert anonymous.get(reverse("bureau:follow", args=[mine.reference, my_token])).status_code == 200
+    assert anonymous.get(reverse("bureau:follow", args=[theirs.reference, my_token])).status_code == 404
+    assert anonymous.get(reverse("bureau:follow", args=[mine.reference, "x" * 32])).status_code == 404
+    assert client_for(citizen).get(reverse("bureau:my_case", args=[theirs.reference])).status_code == 404
+    assert client_for(citizen).get(reverse("bureau:my_case", args=[mine.reference])).status_code == 200
+
+
+def test_the_citizen_sees_public_replies_and_the_deadline_but_never_internal_notes(
+    client_for, citizen, advisor, supervisor
+):
+    case, token = services.case_submit(actor=citizen, request=make_request())
+    services.case_assign(actor=supervisor, case=case, advisor=advisor)
+    services.case_note(actor=advisor, case=case, body="Internal: check the tax register.", idempotency_key=None)
+    services.case_reply(actor=advisor, case=case, body="The discount is 5 %.", idempotency_key=None)
+    page = client_for(None).get(reverse("bureau:follow", args=[case.reference, token])).content.decode()
+    assert "The discount is 5 %." in page and "check the tax register" not in page
+    assert case.due_on.strftime("%d.%m.%Y") in page
+
+
+def test_a_reply_sent_twice_by_double_click_is_stored_once(client_for, register, advisor):
+    case = register(advisor)
+    client = client_for(advisor)
+    url = reverse("bureau:case_action", args=[case.reference, "reply"])
+    data = {"body": "The discount is 5 %.", "key": str(uuid.uuid4())}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert case.messages.filter(kind="reply").count() == 1
+    assert client.post(url, {**data, "key": str(uuid.uuid4())}).status_code == 302
+    assert case.messages.filter(kind="reply").count() == 2
+
+
+def test_a_final_reply_double_clicked_closes_once_without_an_error(client_for, register, advisor):
+    case = register(advisor)
+    url = reverse("bureau:case_action", args=[case.reference, "reply"])
+    data = {"body": "Answer.", "key": str(uuid.uuid4()), "final": "on"}
+    assert [client_for(advisor).post(url, data).status_code for _ in range(2)] == [302, 302]
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED and case.messages.count() == 1
+
+
+def test_markup_in_messages_is_shown_as_text(client_for, citizen, advisor, supervisor):
+    case, token = services.case_submit(
+        actor=citizen,
+        request=make_request(subject="<script>alert(1)</script>", description="<img src=x onerror=alert(1)>"),
+    )
+    services.case_assign(actor=supervisor, case=case, advisor=advisor)
+    services.case_reply(actor=advisor, case=case, body="<b>bold</b>", idempotency_key=None)
+    for page in (
+        client_for(None).get(reverse("bureau:follow", args=[case.reference, token])),
+        client_for(advisor).get(reverse("bureau:case_detail", args=[case.reference])),
+        client_for(advisor).get(reverse("bureau:queue")),
+    ):
+        html = page.content.decode()
+        assert "<script>alert(1)" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_the_citizen_rates_the_help_once_after_closure(client_for, citizen, advisor, supervisor):
+    case, token = services.case_submit(actor=citizen, request=make_request())
+    url = reverse("bureau:follow", args=[case.reference, token])
+    assert client_for(None).post(url, {"action": "rate", "rating": "5"}).status_code == 400
+    services.case_assign(actor=supervisor, case=case, advisor=advisor)
+    services.case_reply(actor=advisor, case=case, body="Answer.", idempotency_key=None, final=True)
+    assert client_for(None).post(url, {"action": "rate", "rating": "5", "comment": "Thanks"}).status_code == 302
+    assert client_for(None).post(url, {"action": "rate", "rating": "1"}).status_code == 400
+    case.refresh_from_db()
+    assert (case.rating, case.rating_comment) == (5, "Thanks")
+
+
+def test_referral_needs_the_citizens_consent(register, advisor):
+    from glas.bureau.models import Service
+    from glas.core.exceptions import DomainError
+
+    service = Service.objects.create(name="Социално подпомагане", kind="outside", helps_with="Помощи")
+    case = register(advisor, consent_refer=False)
+    with pytest.raises(DomainError):
+        services.case_refer(actor=advisor, case=case, service=service, note="", close=True)
+    consenting = register(advisor)
+    services.case_refer(actor=advisor, case=consenting, service=service, note="", close=True)
+    consenting.refresh_from_db()
+    assert consenting.outcome == Case.Outcome.REFERRED
+
+
+def test_escalation_reaches_the_supervisors_and_a_closed_case_can_be_reopened(register, advisor, supervisor):
+    case = register(advisor)
+    services.case_escalate(actor=advisor, case=case, reason="Needs a lawyer.")
+    assert supervisor.notifications.filter(kind="bureau.escalated").exists()
+    services.case_close(actor=advisor, case=case, outcome="answered")
+    services.case_reopen(actor=advisor, case=case, reason="The citizen came back.")
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN and case.reopened_count == 1 and case.due_on is not None
+
+
+def test_unknown_steps_and_queue_parameters_are_harmless(client_for, register, advisor):
+    case = register(advisor)
+    client = client_for(advisor)
+    assert client.post(reverse("bureau:case_action", args=[case.reference, "delete"])).status_code == 404
+    response = client.get(
+        reverse("bureau:queue"), {"ordering": "email", "view": "all", "page": "999999", "settlement": "1'"}
+    )
+    assert response.status_code == 200
+    assert client.get(reverse("bureau:case_detail", args=["БЮ" * 20])).status_code == 404
+
+
+def test_queue_and_case_page_use_a_bounded_number_of_queries(
+    client_for, register, advisor, supervisor, django_assert_max_num_queries
+):
+    cases = [register(advisor) for _ in range(30)]
+    for case in cases[:10]:
+        services.case_note(actor=advisor, case=case, body="n", idempotency_key=None)
+    client = client_for(supervisor)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("bureau:queue"), {"view": "all"}).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("bureau:case_detail", args=[cases[0].reference])).status_code == 200
+
+
+def test_the_web_intake_page_renders_for_everyone(client_for, citizen):
+    assert client_for(None).get(reverse("bureau:ask")).status_code == 200
+    assert client_for(citizen).post(reverse("bureau:ask"), {**INTAKE_POST}).status_code == 302
+
+
+def test_the_follow_page_is_not_cached_and_sends_no_referrer(client_for, citizen):
+    case, token = services.case_submit(actor=citizen, request=make_request())
+    response = client_for(None).get(reverse("bureau:follow", args=[case.reference, token]))
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_reply_template_fills_the_reply_form(client_for, register, advisor):
+    from glas.bureau.models import ReplyTemplate
+
+    template = ReplyTemplate.objects.create(title="Данъци", body="Отстъпката е 5 % до 30 април.", category="taxes")
+    case = register(advisor)
+    page = client_for(advisor).get(reverse("bureau:case_detail", args=[case.reference]), {"template": template.pk})
+    assert "Отстъпката е 5 % до 30 април.</textarea>" in page.content.decode()
+
+
+def test_the_supervisor_sees_advisors_ranked_by_skill_and_place(client_for, citizen, supervisor, advisor, admin_user):
+    from glas.core.models import Settlement
+
+    services.advisor_profile_save(
+        actor=admin_user, advisor=advisor, kind="volunteer", skills=["taxes"], available=True, is_supervisor=False
+    )
+    case, _token = services.case_submit(
+        actor=citizen, request=make_request(settlement=Settlement.objects.get(slug="kresna"))
+    )
+    from glas.bureau.selectors import advisors_for
+
+    assert advisors_for(case)[0].user == advisor
+    page = client_for(supervisor).get(reverse("bureau:case_detail", args=[case.reference]))
+    assert "knows this topic" in page.content.decode()

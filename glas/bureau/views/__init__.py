@@ -1,0 +1,1 @@
+"""Views of the bureau: public pages (public.py) and the work of advisors (work.py)."""
