@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
 from glas.api.auth import AUTHENTICATED
-from glas.consultations.api import router as consultations_router
 from glas.bureau.api import router as bureau_router
+from glas.consultations.api import router as consultations_router
 from glas.core.api import router as core_router
 from glas.council.api import router as council_router
 from glas.surveys.api import router as surveys_router
