@@ -42,7 +42,7 @@ def get_opinion_for_workspace(user: Any, meeting: Meeting, public_id: Any) -> Op
 
 def get_published_opinion(public_id: Any) -> Opinion:
     return get_object_or_404(
-        Opinion.objects.select_related("item__meeting__commission"),
+        Opinion.objects.select_related("item__meeting__commission", "item__draft", "item__decision"),
         public_id=_uuid(public_id),
         published_at__isnull=False,
     )

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from glas.commission.models import CommissionMember, OpinionVote
+from glas.consultations.models import Draft
+from glas.council.forms import DecisionChoiceField
 
 
 class MeetingForm(forms.Form):
@@ -19,6 +21,12 @@ class MeetingForm(forms.Form):
 
 class ItemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
+    draft = forms.ModelChoiceField(
+        label=_("Draft act in consultation"),
+        queryset=Draft.objects.exclude(status="draft").order_by("-created_at"),
+        required=False,
+    )
+    decision = DecisionChoiceField(label=_("Council decision"), required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     subject_url = forms.URLField(
         label=_("Link to the draft or decision"),

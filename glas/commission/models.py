@@ -133,6 +133,22 @@ class MeetingItem(models.Model):
         blank=True,
         help_text=_("The public page of the draft act or the council decision the item is about."),
     )
+    draft = models.ForeignKey(
+        "consultations.Draft",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commission_items",
+        verbose_name=_("draft act"),
+    )
+    decision = models.ForeignKey(
+        "council.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commission_items",
+        verbose_name=_("council decision"),
+    )
 
     class Meta:
         verbose_name = _("agenda item")

@@ -79,7 +79,7 @@ def meeting_page(public_id: Any) -> Meeting | None:
         .prefetch_related(
             Prefetch(
                 "items",
-                queryset=MeetingItem.objects.select_related("opinion").prefetch_related(
+                queryset=MeetingItem.objects.select_related("opinion", "draft", "decision").prefetch_related(
                     Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related("member")),
                 ),
             ),

@@ -115,8 +115,17 @@ def meeting_schedule(*, actor: User | None, commission: Commission, starts_at: d
 
 
 def meeting_item_add(
-    *, actor: User | None, meeting: Meeting, title: str, description: str = "", subject_url: str = ""
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    title: str,
+    description: str = "",
+    subject_url: str = "",
+    draft: Any = None,
+    decision: Any = None,
 ) -> MeetingItem:
+    """An agenda item; ``draft`` (a draft act in consultation) and ``decision`` (a council
+    decision) attach the commission's opinion to them, on their own public pages too."""
     _require(actor, "commission.manage")
     if meeting.status == Meeting.Status.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
@@ -129,6 +138,8 @@ def meeting_item_add(
             title=_text(title, field="title", cap=500),
             description=_text(description, field="description", cap=TEXT_CAP, required=False),
             subject_url=subject_url,
+            draft=draft,
+            decision=decision,
         )
         audit_log(actor=actor, action="commission.item.added", obj=item, data={"meeting": meeting.number})
     return item

@@ -156,7 +156,7 @@ def _workspace(
     me = selectors.member_for(request.user, meeting.commission, meeting.starts_at.date())
     items = list(
         MeetingItem.objects.filter(meeting=meeting)
-        .select_related("opinion")
+        .select_related("opinion", "draft", "decision")
         .prefetch_related(
             "conflicts__member", Prefetch("opinion__votes", queryset=OpinionVote.objects.select_related("member"))
         )

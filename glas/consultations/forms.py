@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from glas.consultations.models import Attachment, Contribution, Draft
 from glas.core.exceptions import DomainError
 from glas.core.models import Settlement
+from glas.council.forms import DecisionChoiceField
+from glas.council.models import Decision
 
 
 class DomainForm(forms.Form):
@@ -156,8 +158,19 @@ class HideForm(DomainForm):
 
 
 class AdoptForm(DomainForm):
-    decision_number = forms.CharField(label=_("Council decision number"), max_length=50)
-    decision_date = forms.DateField(label=_("Council decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision = DecisionChoiceField(
+        label=_("Council decision in the registry"),
+        queryset=Decision.objects.filter(status="adopted").order_by("-date", "-number"),
+        required=False,
+        help_text=_(
+            "Choose the decision from the council registry: its number, date and roll-call vote are taken from"
+            " there. Fill in the fields below only for a decision not in the registry."
+        ),
+    )
+    decision_number = forms.CharField(label=_("Council decision number"), max_length=50, required=False)
+    decision_date = forms.DateField(
+        label=_("Council decision date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
     decision_url = forms.CharField(label=_("Link to the council decision"), max_length=200, required=False)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=1000, required=False)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=1000, required=False)
@@ -167,6 +180,14 @@ class AdoptForm(DomainForm):
         widget=forms.Textarea(attrs={"rows": 20}),
         help_text=_('The text as adopted, in the same layout as the draft ("Чл. 1.", "(1)").'),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("decision") and not (data.get("decision_number") and data.get("decision_date")):
+            raise forms.ValidationError(_("Choose the decision from the registry, or give its number and date."))
+        if data.get("decision"):
+            data["decision_date"] = data["decision"].date
+        return data
 
 
 class SubscriptionForm(DomainForm):

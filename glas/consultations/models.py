@@ -90,6 +90,14 @@ class Draft(models.Model):
     council_decision_number = models.CharField(_("council decision number"), max_length=50, blank=True)
     council_decision_date = models.DateField(_("council decision date"), null=True, blank=True)
     council_decision_url = models.URLField(_("link to the council decision"), blank=True)
+    council_decision = models.ForeignKey(
+        "council.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_drafts",
+        verbose_name=_("council decision"),
+    )
     votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("votes against"), null=True, blank=True)
     votes_abstained = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)

@@ -673,12 +673,26 @@ def draft_adopt(
     votes_for: int | None = None,
     votes_against: int | None = None,
     votes_abstained: int | None = None,
+    decision: Any = None,
 ) -> Draft:
     """Record that the council adopted the act: the decision, its vote and the adopted text.
-    To be linked to ``council.Decision`` when the council registry lands."""
+    With ``decision`` (a ``council.Decision`` from the registry) its number, date, address and
+    roll-call tally are taken from the registry, and the draft links to it."""
     require(actor, "consultations.manage_draft", draft)
     if draft.status != Draft.Status.SENT_TO_COUNCIL:
         raise DomainError(_("Only a draft sent to the council can be adopted."), code="state")
+    if decision is not None:
+        from django.conf import settings
+        from django.urls import reverse
+
+        from glas.council.selectors import decision_tally
+
+        if decision.status != "adopted":
+            raise DomainError(_("The council decision in the registry was not adopted."), field="decision")
+        counts = decision_tally(decision)
+        decision_number, decision_date = str(decision.number), decision.date
+        decision_url = settings.GLAS_SITE_URL.rstrip("/") + reverse("council:decision", args=[decision.public_id])
+        votes_for, votes_against, votes_abstained = counts.votes_for, counts.against, counts.abstained
     number = _required(decision_number, field="decision_number", cap=50)
     if decision_date > timezone.localdate() or (
         draft.sent_to_council_at and decision_date < draft.sent_to_council_at.date()
@@ -699,6 +713,7 @@ def draft_adopt(
     with transaction.atomic():
         count = _write_articles(draft, adopted_text, Article.Version.ADOPTED)
         draft.status = Draft.Status.ADOPTED
+        draft.council_decision = decision
         draft.council_decision_number, draft.council_decision_date, draft.council_decision_url = (
             number,
             decision_date,

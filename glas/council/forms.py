@@ -149,3 +149,14 @@ class DecisionSearchForm(forms.Form):
         committees = StandingCommittee.objects.filter(term=term) if term else StandingCommittee.objects.none()
         self.fields["committee"].queryset = committees  # type: ignore[attr-defined]
         self.fields["committee"].empty_label = _("Any committee")  # type: ignore[attr-defined]
+
+
+class DecisionChoiceField(forms.ModelChoiceField[Decision]):
+    """A council decision chosen from the registry (other modules link to decisions)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Decision.objects.order_by("-date", "-number"))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Decision) -> str:
+        return f"№ {obj.number} / {obj.date:%d.%m.%Y} — {obj.title[:80]}"

@@ -96,3 +96,6 @@ def close(draft: Draft) -> None:
         opens_on=TODAY - dt.timedelta(days=31), closes_on=TODAY - dt.timedelta(days=1)
     )
     draft.refresh_from_db()
+
+
+from glas.council.tests.conftest import council, term  # noqa: E402, F401 (fixtures for links to the council)
