@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "glas.accounts",
     "glas.api",
     "glas.surveys",
+    "glas.initiatives",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("glas.api.urls")),
     path("", include("glas.core.urls")),
     path("surveys/", include("glas.surveys.urls")),
+    path("initiatives/", include("glas.initiatives.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"

@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 
 from glas.api.auth import AUTHENTICATED
 from glas.core.api import router as core_router
+from glas.initiatives.api import router as initiatives_router
 from glas.surveys.api import router as surveys_router
 
 api = NinjaAPI(
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/surveys/", surveys_router)
+api.add_router("/initiatives/", initiatives_router)
 
 
 class MeOut(Schema):
