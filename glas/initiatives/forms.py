@@ -14,6 +14,13 @@ from glas.initiatives.models import Initiative, Signature
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class NoEchoInput(forms.TextInput):
+    """A text box that never writes its value back into the page (for the ЕГН)."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        return super().get_context(name, None, attrs)
+
+
 class InitiativeForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Instrument"), choices=Initiative.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -88,7 +95,7 @@ class PaperSignatureForm(CleanTextMixin, forms.Form):
     line_number = forms.IntegerField(label=_("Line"), min_value=1, max_value=1000)
     full_name = forms.CharField(label=_("Three names"), max_length=200)
     egn = forms.CharField(
-        label=_("ЕГН"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
+        label=_("ЕГН"), max_length=40, widget=NoEchoInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
     )
     address = forms.CharField(label=_("Permanent address"), max_length=300)
     settlement = forms.ModelChoiceField(label=_("Settlement of the permanent address"), queryset=Settlement.objects.none())
