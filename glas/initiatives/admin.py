@@ -23,7 +23,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class CommitteeInline(admin.TabularInline):
     model = CommitteeMember
     fields = ["full_name", "email", "confirmed_at"]
-    readonly_fields = fields
+    readonly_fields = ["full_name", "email", "confirmed_at"]
     extra = 0
     can_delete = False
 
@@ -34,7 +34,7 @@ class CommitteeInline(admin.TabularInline):
 class TimelineInline(admin.TabularInline):
     model = TimelineEvent
     fields = ["at", "status", "note"]
-    readonly_fields = fields
+    readonly_fields = ["at", "status", "note"]
     extra = 0
     can_delete = False
 
@@ -44,7 +44,16 @@ class TimelineInline(admin.TabularInline):
 
 @admin.register(Initiative)
 class InitiativeAdmin(ReadOnlyAdmin):
-    list_display = ["title", "kind", "status", "territory", "threshold_propose", "threshold_oblige", "decision_due_on", "is_demo"]
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "territory",
+        "threshold_propose",
+        "threshold_oblige",
+        "decision_due_on",
+        "is_demo",
+    ]
     list_filter = ["kind", "status", "is_demo"]
     search_fields = ["title"]
     inlines = [CommitteeInline, TimelineInline]

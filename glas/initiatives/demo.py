@@ -97,7 +97,7 @@ def _referendum(say: Callable[[str], Any]) -> None:
     services.initiative_open_collection(
         actor=promoter, initiative=initiative, closes_on=timezone.localdate() + dt.timedelta(days=90)
     )
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311  (repeatable synthetic data, not security)
     settlements = list(Settlement.objects.filter(municipality=municipality).order_by("pk"))
     weights = [max(1, f.population) for f in (s.population_figures.order_by("-year").first() for s in settlements) if f]
     weights += [1] * (len(settlements) - len(weights))

@@ -29,7 +29,18 @@ def neutralise(value: Any) -> Any:
 
 
 def header() -> list[str]:
-    return ["id", _("channel"), _("sheet"), _("line"), _("three names"), _("ЕГН"), _("permanent address"), _("settlement"), "result", "reason"]
+    return [
+        "id",
+        _("channel"),
+        _("sheet"),
+        _("line"),
+        _("three names"),
+        _("ЕГН"),
+        _("permanent address"),
+        _("settlement"),
+        "result",
+        "reason",
+    ]
 
 
 def rows(initiative: Initiative) -> Iterator[list[Any]]:

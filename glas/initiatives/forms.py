@@ -28,9 +28,14 @@ class InitiativeForm(CleanTextMixin, forms.Form):
         label=_("Question or proposal"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For a referendum: the exact question voters answer with “yes” or “no”. It cannot change once the initiative is registered."),
+        help_text=_(
+            "For a referendum: the exact question voters answer with “yes” or “no”. "
+            "It cannot change once the initiative is registered."
+        ),
     )
-    description = forms.CharField(label=_("Explanation"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    description = forms.CharField(
+        label=_("Explanation"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     territory = forms.ChoiceField(label=_("Territory"), choices=Initiative.Territory.choices)
     kmetstvo = forms.ModelChoiceField(label=_("Kmetstvo"), queryset=Kmetstvo.objects.none(), required=False)
     settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.none(), required=False)
@@ -44,8 +49,12 @@ class InitiativeForm(CleanTextMixin, forms.Form):
 
 class WordingForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    question = forms.CharField(label=_("Question or proposal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
-    description = forms.CharField(label=_("Explanation"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    question = forms.CharField(
+        label=_("Question or proposal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    description = forms.CharField(
+        label=_("Explanation"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class InviteForm(CleanTextMixin, forms.Form):
@@ -65,14 +74,18 @@ class ReviewForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args: Any, topics: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        choices = [("", _("— not applicable —"))] + [(rule.key, f"{rule.display_title} ({rule.legal_basis})") for rule in topics]
+        choices = [("", _("— not applicable —"))] + [
+            (rule.key, f"{rule.display_title} ({rule.legal_basis})") for rule in topics
+        ]
         choices.append(("competence", str(_("Outside the competence of the council or the mayor"))))
         self.fields["excluded_topic"].choices = choices  # type: ignore[attr-defined]
 
 
 class OpenCollectionForm(forms.Form):
     closes_on = forms.DateField(
-        label=_("Collection closes on"), required=False, widget=DATE,
+        label=_("Collection closes on"),
+        required=False,
+        widget=DATE,
         help_text=_("Petitions close after the period the rules set; leave empty for a petition."),
     )
 
@@ -80,7 +93,12 @@ class OpenCollectionForm(forms.Form):
 class DecisionForm(CleanTextMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Initiative.Decision.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("Date of the decision"), widget=DATE)
-    reasons = forms.CharField(label=_("Reasons and number of the decision"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(
+        label=_("Reasons and number of the decision"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class OutcomeForm(forms.Form):
@@ -98,7 +116,9 @@ class PaperSignatureForm(CleanTextMixin, forms.Form):
         label=_("ЕГН"), max_length=40, widget=NoEchoInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
     )
     address = forms.CharField(label=_("Permanent address"), max_length=300)
-    settlement = forms.ModelChoiceField(label=_("Settlement of the permanent address"), queryset=Settlement.objects.none())
+    settlement = forms.ModelChoiceField(
+        label=_("Settlement of the permanent address"), queryset=Settlement.objects.none()
+    )
 
     def __init__(self, *args: Any, settlements: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,7 +131,9 @@ class RegistryAnswerForm(forms.Form):
 
 class InvalidateForm(CleanTextMixin, forms.Form):
     sheet_number = forms.IntegerField(label=_("Sheet number"), min_value=1, required=False)
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("— any —")), *Signature.Channel.choices])
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("— any —")), *Signature.Channel.choices]
+    )
     signed_from = forms.DateField(label=_("Signed from"), required=False, widget=DATE)
     signed_until = forms.DateField(label=_("Signed until"), required=False, widget=DATE)
     held_only = forms.BooleanField(label=_("Only signatures held for review"), required=False)

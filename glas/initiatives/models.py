@@ -76,14 +76,15 @@ class Initiative(models.Model):
     description = models.TextField(_("explanation"), max_length=10000, blank=True)
     addressee = models.CharField(_("addressed to"), max_length=20, choices=Addressee.choices, default=Addressee.COUNCIL)
     promoter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="initiatives_promoted", verbose_name=_("promoter")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="initiatives_promoted",
+        verbose_name=_("promoter"),
     )
     municipality = models.ForeignKey("core.Municipality", on_delete=models.PROTECT, related_name="initiatives")
     territory = models.CharField(_("territory"), max_length=20, choices=Territory.choices)
     kmetstvo = models.ForeignKey("core.Kmetstvo", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    settlement = models.ForeignKey(
-        "core.Settlement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    settlement = models.ForeignKey("core.Settlement", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # Admissibility review (council staff).
     review_reasons = models.TextField(_("reasons of the admissibility decision"), blank=True)
     excluded_topic = models.CharField(_("excluded topic (legal rule)"), max_length=100, blank=True)
@@ -254,9 +255,7 @@ class Signature(models.Model):
     )
     full_name = models.CharField(_("three names"), max_length=200, blank=True)
     address = models.CharField(_("permanent address"), max_length=300, blank=True)
-    settlement = models.ForeignKey(
-        "core.Settlement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    settlement = models.ForeignKey("core.Settlement", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     sheet_number = models.PositiveIntegerField(_("sheet"), null=True, blank=True)
     line_number = models.PositiveSmallIntegerField(_("line"), null=True, blank=True)
     entered_by = models.ForeignKey(
@@ -289,7 +288,8 @@ class Signature(models.Model):
                 name="signature_channel_fields",
             ),
             models.CheckConstraint(
-                condition=Q(status="withdrawn", withdrawn_at__isnull=False) | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True)),
+                condition=Q(status="withdrawn", withdrawn_at__isnull=False)
+                | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True)),
                 name="signature_withdrawn_consistent",
             ),
         ]

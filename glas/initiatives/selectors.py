@@ -31,9 +31,9 @@ def excluded_topics() -> list[LegalRule]:
 
 def territory_settlements(initiative: Initiative) -> QuerySet[Settlement]:
     if initiative.territory == Initiative.Territory.SETTLEMENT:
-        return Settlement.objects.filter(pk=initiative.settlement_id)
+        return Settlement.objects.filter(pk=initiative.settlement_id or 0)
     if initiative.territory == Initiative.Territory.KMETSTVO:
-        return Settlement.objects.filter(kmetstvo_id=initiative.kmetstvo_id)
+        return Settlement.objects.filter(kmetstvo_id=initiative.kmetstvo_id or 0)
     return Settlement.objects.filter(municipality_id=initiative.municipality_id)
 
 
@@ -54,7 +54,11 @@ def settlement_counts(initiative: Initiative) -> list[tuple[Settlement, int]]:
         .annotate(n=Sum("count"))
         .order_by()
     )
-    return [(s, int(sums.get(s.pk, 0))) for s in territory_settlements(initiative).order_by("kind", "name") if sums.get(s.pk)]
+    return [
+        (s, int(sums.get(s.pk, 0)))
+        for s in territory_settlements(initiative).order_by("kind", "name")
+        if sums.get(s.pk)
+    ]
 
 
 @dataclass(frozen=True)

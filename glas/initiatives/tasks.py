@@ -62,8 +62,7 @@ def notify_signers(initiative_id: int, event: str) -> int:
     url = reverse("initiatives:detail", args=[initiative.public_id])
     people = (
         User.objects.filter(
-            Q(signatures__initiative_id=initiative_id)
-            & ~Q(signatures__status=Signature.Status.WITHDRAWN)
+            Q(signatures__initiative_id=initiative_id) & ~Q(signatures__status=Signature.Status.WITHDRAWN)
             | Q(pk__in=CommitteeMember.objects.filter(initiative_id=initiative_id).values("user_id"))
         )
         .filter(is_active=True, deleted_at__isnull=True)
@@ -89,7 +88,9 @@ def notify_signers(initiative_id: int, event: str) -> int:
 def send_committee_invitation(member_id: int, token: str) -> bool:
     """E-mail a committee member the link to confirm their membership (the token is not stored
     in clear anywhere)."""
-    member = CommitteeMember.objects.select_related("initiative").filter(pk=member_id, confirmed_at__isnull=True).first()
+    member = (
+        CommitteeMember.objects.select_related("initiative").filter(pk=member_id, confirmed_at__isnull=True).first()
+    )
     if member is None:
         return False
     link = settings.GLAS_SITE_URL + reverse("initiatives:committee_confirm", args=[token])

@@ -111,7 +111,9 @@ def initiative_create(
     return initiative
 
 
-def initiative_update(*, actor: User, initiative: Initiative, title: str, question: str, description: str) -> Initiative:
+def initiative_update(
+    *, actor: User, initiative: Initiative, title: str, question: str, description: str
+) -> Initiative:
     """Change the wording. Once the initiative is registered its question is frozen: the
     signatures were (or will be) given to exactly that text."""
     require(actor, "initiatives.manage_initiative", initiative)
@@ -140,7 +142,9 @@ def committee_size_limits(initiative: Initiative) -> tuple[int, int]:
     return minimum, maximum
 
 
-def committee_member_invite(*, actor: User, initiative: Initiative, full_name: str, email: str) -> tuple[CommitteeMember, str]:
+def committee_member_invite(
+    *, actor: User, initiative: Initiative, full_name: str, email: str
+) -> tuple[CommitteeMember, str]:
     """Invite a member; returns the member and the confirmation token (sent by e-mail only)."""
     require(actor, "initiatives.manage_initiative", initiative)
     require_status(initiative, S.DRAFT, S.COMMITTEE)
@@ -194,7 +198,9 @@ def committee_member_confirm(*, actor: User | None, member: CommitteeMember) -> 
             confirmed_at=timezone.now(), user=actor if actor is not None and actor.is_authenticated else None
         )
         if updated:
-            audit_log(actor=actor, action="initiatives.committee.confirmed", obj=member.initiative, data={"member": member.pk})
+            audit_log(
+                actor=actor, action="initiatives.committee.confirmed", obj=member.initiative, data={"member": member.pk}
+            )
     member.refresh_from_db()
     return member
 
@@ -242,7 +248,11 @@ def initiative_review(
             initiative_register_locked(actor=actor, initiative=initiative, note=reasons)
         else:
             move_to(
-                initiative, status, actor=actor, action="initiatives.initiative.inadmissible", note=reasons,
+                initiative,
+                status,
+                actor=actor,
+                action="initiatives.initiative.inadmissible",
+                note=reasons,
                 data={"ground": excluded_topic},
             )
     return initiative
@@ -254,7 +264,8 @@ def territory_voters(initiative: Initiative) -> tuple[int, str]:
         voters, source = initiative.municipality.voters, initiative.municipality.voters_source
     else:
         rows = list(territory_settlements(initiative).values_list("voters", "voters_source"))
-        voters = None if not rows or any(v is None for v, _s in rows) else sum(v for v, _s in rows)
+        known = [v for v, _s in rows if v is not None]
+        voters = sum(known) if rows and len(known) == len(rows) else None
         source = "; ".join(sorted({s for _v, s in rows if s}))
     if not voters:
         raise DomainError(
@@ -326,7 +337,10 @@ def initiative_open_collection(*, actor: User, initiative: Initiative, closes_on
         initiative.collection_opened_at = timezone.now()
         initiative.collection_closes_on = closes_on
         move_to(
-            initiative, S.COLLECTING, actor=actor, action="initiatives.collection.opened",
+            initiative,
+            S.COLLECTING,
+            actor=actor,
+            action="initiatives.collection.opened",
             data={"closes_on": closes_on.isoformat()},
         )
         _notify_signers(initiative, "registered")
@@ -341,7 +355,12 @@ def initiative_submit_signatures(*, actor: User, initiative: Initiative) -> Init
         locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
         require_status(locked, S.COLLECTING)
         initiative.submitted_at = timezone.now()
-        count = SignatureCounter.objects.filter(initiative=initiative, settlement__isnull=True).aggregate(n=Sum("count"))["n"] or 0
+        count = (
+            SignatureCounter.objects.filter(initiative=initiative, settlement__isnull=True).aggregate(n=Sum("count"))[
+                "n"
+            ]
+            or 0
+        )
         move_to(initiative, S.SUBMITTED, actor=actor, action="initiatives.signatures.submitted", data={"count": count})
         _notify_signers(initiative, "submitted")
     return initiative
@@ -372,8 +391,15 @@ def initiative_record_decision(
         initiative.decision_reasons = reasons
         initiative.decided_on = decided_on
         move_to(
-            initiative, S.DECIDED, actor=actor, action="initiatives.decision.recorded", note=reasons,
-            data={"decision": decision, "late": bool(initiative.decision_due_on and decided_on > initiative.decision_due_on)},
+            initiative,
+            S.DECIDED,
+            actor=actor,
+            action="initiatives.decision.recorded",
+            note=reasons,
+            data={
+                "decision": decision,
+                "late": bool(initiative.decision_due_on and decided_on > initiative.decision_due_on),
+            },
         )
         _notify_signers(initiative, "decided")
     return initiative
@@ -396,16 +422,24 @@ def referendum_record_outcome(
     require_status(initiative, S.DECIDED)
     if initiative.kind != Initiative.Kind.REFERENDUM or initiative.decision != Initiative.Decision.ORDERED:
         raise DomainError(_("Only a referendum the council ordered has a vote result."), code="kind")
-    if not (0 < voters and 0 <= cast <= voters and 0 <= yes <= cast):
+    if not (voters > 0 and 0 <= cast <= voters and 0 <= yes <= cast):
         raise DomainError(_("The numbers do not add up: yes ≤ votes cast ≤ voters."), field="cast")
     if vote_date > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="vote_date")
     valid, adopted = referendum_validity(voters=voters, cast=cast, yes=yes, on=vote_date)
     with transaction.atomic():
-        initiative.vote_date, initiative.vote_voters, initiative.vote_cast, initiative.vote_yes = vote_date, voters, cast, yes
+        initiative.vote_date, initiative.vote_voters, initiative.vote_cast, initiative.vote_yes = (
+            vote_date,
+            voters,
+            cast,
+            yes,
+        )
         initiative.outcome_valid, initiative.outcome_adopted = valid, adopted
         move_to(
-            initiative, S.OUTCOME, actor=actor, action="initiatives.outcome.recorded",
+            initiative,
+            S.OUTCOME,
+            actor=actor,
+            action="initiatives.outcome.recorded",
             data={"valid": valid, "adopted": adopted},
         )
         _notify_signers(initiative, "outcome")

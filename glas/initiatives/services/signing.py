@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 def counter_add(initiative_id: int, settlement_id: int | None, delta: int) -> None:
     """Move one random shard of the total (and of the settlement) by ``delta``."""
-    shard = random.randrange(COUNTER_SHARDS)
+    shard = random.randrange(COUNTER_SHARDS)  # noqa: S311  (spreading writes, not security)
     SignatureCounter.objects.filter(initiative_id=initiative_id, settlement__isnull=True, shard=shard).update(
         count=F("count") + delta
     )
@@ -54,8 +54,13 @@ def counter_add(initiative_id: int, settlement_id: int | None, delta: int) -> No
 
 
 def _require_open(initiative: Initiative, today: dt.date) -> None:
-    if initiative.status in (Initiative.Status.DRAFT, Initiative.Status.COMMITTEE, Initiative.Status.REVIEW,
-                             Initiative.Status.REGISTERED, Initiative.Status.INADMISSIBLE):
+    if initiative.status in (
+        Initiative.Status.DRAFT,
+        Initiative.Status.COMMITTEE,
+        Initiative.Status.REVIEW,
+        Initiative.Status.REGISTERED,
+        Initiative.Status.INADMISSIBLE,
+    ):
         raise DomainError(_("Signatures are not collected yet."), code="not_open")
     if initiative.status != Initiative.Status.COLLECTING or (
         initiative.collection_closes_on is not None and today > initiative.collection_closes_on
@@ -96,7 +101,10 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
     if initiative.is_binding:
         if actor.verification_level < VerificationLevel.VERIFIED_RESIDENT:
             raise DomainError(
-                _("Only residents verified in person can sign online: the law counts signatures with an ЕГН and a permanent address."),
+                _(
+                    "Only residents verified in person can sign online: "
+                    "the law counts signatures with an ЕГН and a permanent address."
+                ),
                 code="unverified",
             )
         verification = ResidentVerification.objects.filter(user=actor).first()
@@ -185,7 +193,9 @@ def signature_enter_paper(
     with transaction.atomic():
         _insert(signature)
         audit_log(
-            actor=actor, action="initiatives.signature.entered", obj=initiative,
+            actor=actor,
+            action="initiatives.signature.entered",
+            obj=initiative,
             data={"sheet": sheet_number, "line": line_number},
         )
     return signature
@@ -229,7 +239,9 @@ def signature_review(*, actor: User, signature: Signature, accept: bool, reason:
         if accept:
             counter_add(locked.initiative_id, locked.settlement_id, +1)
         audit_log(
-            actor=actor, action="initiatives.signature.cleared" if accept else "initiatives.signature.rejected",
-            obj=locked.initiative, data={"signature": str(locked.public_id)},
+            actor=actor,
+            action="initiatives.signature.cleared" if accept else "initiatives.signature.rejected",
+            obj=locked.initiative,
+            data={"signature": str(locked.public_id)},
         )
     return locked

@@ -88,6 +88,7 @@ def registry_answer_import(*, actor: User, initiative: Initiative, data: bytes) 
             report.errors.append(_("Line %(n)s: the id is not one of this list's ids.") % {"n": number})
             continue
         result = row.get("result", "").lower()
+        status: str
         if result in VALID_WORDS:
             status = Signature.Status.VALID
         elif result in INVALID_WORDS:
@@ -118,7 +119,9 @@ def registry_answer_import(*, actor: User, initiative: Initiative, data: bytes) 
             else:
                 report.invalid += 1
         audit_log(
-            actor=actor, action="initiatives.registry_answer.imported", obj=initiative,
+            actor=actor,
+            action="initiatives.registry_answer.imported",
+            obj=initiative,
             data={"valid": report.valid, "invalid": report.invalid, "unchanged": report.unchanged},
         )
     return report
@@ -136,7 +139,9 @@ def signatures_invalidate(*, actor: User, initiative: Initiative, reason: str, c
         raise DomainError(_("Give the reason."), field="reason")
     conditions = {k: v for k, v in conditions.items() if k in BULK_CONDITIONS and v not in (None, "", False)}
     if not conditions:
-        raise DomainError(_("Choose at least one condition: invalidating every signature is not allowed."), code="no_condition")
+        raise DomainError(
+            _("Choose at least one condition: invalidating every signature is not allowed."), code="no_condition"
+        )
     query = Q(initiative=initiative) & ~Q(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALID])
     if "sheet_number" in conditions:
         query &= Q(sheet_number=int(conditions["sheet_number"]), channel=Signature.Channel.PAPER)
@@ -156,7 +161,9 @@ def signatures_invalidate(*, actor: User, initiative: Initiative, reason: str, c
             _set_status(signature, Signature.Status.INVALID, reason)
             count += 1
         audit_log(
-            actor=actor, action="initiatives.signatures.invalidated", obj=initiative,
+            actor=actor,
+            action="initiatives.signatures.invalidated",
+            obj=initiative,
             data={"count": count, "conditions": {k: str(v) for k, v in conditions.items()}, "reason": reason},
         )
     return count
@@ -184,7 +191,10 @@ def verification_complete(*, actor: User, initiative: Initiative) -> Initiative:
         initiative.verified_on = today
         initiative.decision_due_on = rule_due_date(today, f"{initiative.kind}.council_decision.term")
         move_to(
-            initiative, Initiative.Status.AWAITING_DECISION, actor=actor, action="initiatives.verification.completed",
+            initiative,
+            Initiative.Status.AWAITING_DECISION,
+            actor=actor,
+            action="initiatives.verification.completed",
             data={"valid": initiative.official_valid, "invalid": initiative.official_invalid},
         )
         from glas.initiatives.services.lifecycle import _notify_signers

@@ -110,5 +110,7 @@ def petition(promoter: Any, kresna_rules: Municipality, council_secretary: Any) 
         addressee=Initiative.Addressee.MAYOR,
     )
     services.initiative_submit_for_review(actor=promoter, initiative=initiative)
-    services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="От компетентността на кмета.")
+    services.initiative_review(
+        actor=council_secretary, initiative=initiative, admissible=True, reasons="От компетентността на кмета."
+    )
     return services.initiative_open_collection(actor=promoter, initiative=initiative, closes_on=None)

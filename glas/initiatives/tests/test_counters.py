@@ -19,7 +19,9 @@ def _exact(initiative) -> tuple[int, int, int]:
     return counting.count(), signature_count(initiative), counting.values("identity_key").distinct().count()
 
 
-def test_rows_counter_and_distinct_signers_agree_after_signing_withdrawing_and_holding(collecting, make_resident, council_secretary):
+def test_rows_counter_and_distinct_signers_agree_after_signing_withdrawing_and_holding(
+    collecting, make_resident, council_secretary
+):
     residents = [make_resident(slug) for slug in ("kresna", "kresna", "slivnitsa", "oshtava", "vlahi")]
     for resident in residents:
         services.signature_sign(actor=resident, initiative=collecting)
@@ -84,8 +86,13 @@ def test_concurrent_signers_online_and_on_paper_are_all_counted_exactly(collecti
     targets = [lambda r=r: services.signature_sign(actor=r, initiative=collecting) for r in residents]
     targets += [
         lambda n=n, egn=egn: services.signature_enter_paper(
-            actor=promoter, initiative=collecting, sheet_number=1 + n // 10, line_number=1 + n % 10,
-            full_name="Иван Петров Иванов", egn=egn, address="ул. Шипка 1",
+            actor=promoter,
+            initiative=collecting,
+            sheet_number=1 + n // 10,
+            line_number=1 + n % 10,
+            full_name="Иван Петров Иванов",
+            egn=egn,
+            address="ул. Шипка 1",
             settlement=collecting.municipality.settlements.get(slug="kresna"),
         )
         for n, egn in enumerate(egns)

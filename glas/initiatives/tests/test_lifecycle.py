@@ -31,7 +31,11 @@ def test_every_step_writes_an_audit_entry_and_a_public_timeline_step(collecting)
     statuses = list(collecting.timeline.values_list("status", flat=True))
     assert statuses == [S.DRAFT, S.COMMITTEE, S.REVIEW, S.REGISTERED, S.COLLECTING]
     actions = set(AuditEntry.objects.filter(object_id=str(collecting.pk)).values_list("action", flat=True))
-    assert {"initiatives.initiative.created", "initiatives.initiative.registered", "initiatives.collection.opened"} <= actions
+    assert {
+        "initiatives.initiative.created",
+        "initiatives.initiative.registered",
+        "initiatives.collection.opened",
+    } <= actions
 
 
 def test_a_later_change_of_the_rule_does_not_move_the_thresholds_of_a_registered_initiative(collecting, admin_user):
@@ -48,7 +52,9 @@ def test_a_later_change_of_the_rule_does_not_move_the_thresholds_of_a_registered
 
 def test_the_promoter_cannot_edit_the_question_after_collection_started(collecting, promoter):
     with pytest.raises(DomainError) as error:
-        services.initiative_update(actor=promoter, initiative=collecting, title="Нов", question="Друг въпрос?", description="")
+        services.initiative_update(
+            actor=promoter, initiative=collecting, title="Нов", question="Друг въпрос?", description=""
+        )
     assert error.value.code == "frozen"
     collecting.refresh_from_db()
     assert collecting.question == "Съгласни ли сте да бъде построен пешеходен мост?"
@@ -69,12 +75,16 @@ def test_a_committee_below_the_minimum_cannot_go_to_review(draft, promoter):
 def test_the_committee_cannot_grow_beyond_the_maximum_of_the_rules(draft, promoter, make_user):
     committee_of(draft, promoter, make_user, size=7)
     with pytest.raises(DomainError) as error:
-        services.committee_member_invite(actor=promoter, initiative=draft, full_name="Осми Член", email="eighth@example.org")
+        services.committee_member_invite(
+            actor=promoter, initiative=draft, full_name="Осми Член", email="eighth@example.org"
+        )
     assert error.value.code == "size"
 
 
 def test_a_confirmation_link_clicked_twice_confirms_once(draft, promoter, make_user):
-    member, token = services.committee_member_invite(actor=promoter, initiative=draft, full_name="Анна Иванова", email="anna@example.org")
+    member, token = services.committee_member_invite(
+        actor=promoter, initiative=draft, full_name="Анна Иванова", email="anna@example.org"
+    )
     person = make_user("anna@example.org")
     first = services.committee_member_confirm(actor=person, member=services.committee_member_for_token(token))
     again = services.committee_member_confirm(actor=person, member=services.committee_member_for_token(token))
@@ -88,7 +98,13 @@ def test_an_admissibility_decision_without_reasons_is_refused(draft, promoter, m
     services.initiative_submit_for_review(actor=promoter, initiative=draft)
     for reasons in ("", "   ", "не"):
         with pytest.raises(DomainError) as error:
-            services.initiative_review(actor=council_secretary, initiative=draft, admissible=False, reasons=reasons, excluded_topic="competence")
+            services.initiative_review(
+                actor=council_secretary,
+                initiative=draft,
+                admissible=False,
+                reasons=reasons,
+                excluded_topic="competence",
+            )
         assert error.value.field == "reasons"
     assert Initiative.objects.get(pk=draft.pk).status == S.REVIEW
 
@@ -97,9 +113,18 @@ def test_an_inadmissible_decision_names_an_excluded_topic_from_the_rules(draft, 
     committee_of(draft, promoter, make_user)
     services.initiative_submit_for_review(actor=promoter, initiative=draft)
     with pytest.raises(DomainError):
-        services.initiative_review(actor=council_secretary, initiative=draft, admissible=False, reasons="Засяга бюджета на общината.", excluded_topic="made-up")
+        services.initiative_review(
+            actor=council_secretary,
+            initiative=draft,
+            admissible=False,
+            reasons="Засяга бюджета на общината.",
+            excluded_topic="made-up",
+        )
     services.initiative_review(
-        actor=council_secretary, initiative=draft, admissible=False, reasons="Засяга бюджета на общината.",
+        actor=council_secretary,
+        initiative=draft,
+        admissible=False,
+        reasons="Засяга бюджета на общината.",
         excluded_topic="referendum.excluded_topic.budget",
     )
     draft.refresh_from_db()
@@ -118,7 +143,11 @@ def test_only_council_staff_review_admissibility(draft, promoter, make_user):
 def test_a_general_assembly_cannot_cover_the_whole_municipality(promoter, kresna_rules):
     with pytest.raises(DomainError) as error:
         services.initiative_create(
-            actor=promoter, municipality=kresna_rules, kind="general_assembly", title="Общо събрание", question="Въпрос?"
+            actor=promoter,
+            municipality=kresna_rules,
+            kind="general_assembly",
+            title="Общо събрание",
+            question="Въпрос?",
         )
     assert error.value.field == "territory"
 
@@ -127,16 +156,25 @@ def test_a_territory_without_a_voter_count_cannot_be_registered(promoter, make_u
     from glas.core.models import Settlement
 
     initiative = services.initiative_create(
-        actor=promoter, municipality=kresna_rules, kind="referendum", title="Село", question="Въпрос?",
-        territory="settlement", settlement=Settlement.objects.get(slug="oshtava"),
+        actor=promoter,
+        municipality=kresna_rules,
+        kind="referendum",
+        title="Село",
+        question="Въпрос?",
+        territory="settlement",
+        settlement=Settlement.objects.get(slug="oshtava"),
     )
     committee_of(initiative, promoter, make_user)
     services.initiative_submit_for_review(actor=promoter, initiative=initiative)
     with pytest.raises(DomainError) as error:
-        services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо по закона.")
+        services.initiative_review(
+            actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо по закона."
+        )
     assert error.value.code == "voters"
     Settlement.objects.filter(slug="oshtava").update(voters=60)
-    services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо по закона.")
+    services.initiative_review(
+        actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо по закона."
+    )
     assert (initiative.threshold_propose, initiative.threshold_oblige) == (3, 6)
 
 
@@ -166,9 +204,23 @@ def test_the_council_decision_is_due_a_month_after_the_check_and_is_flagged_when
 def test_a_promoter_runs_a_referendum_from_draft_to_outcome(collecting, promoter, council_secretary, make_resident):
     initiative = _to_awaiting_decision(collecting, promoter, council_secretary, make_resident)
     with pytest.raises(DomainError):
-        services.initiative_record_decision(actor=council_secretary, initiative=initiative, decision="refused", reasons="", decided_on=timezone.localdate())
-    services.initiative_record_decision(actor=council_secretary, initiative=initiative, decision="ordered", reasons="Решение № 12", decided_on=timezone.localdate())
-    services.referendum_record_outcome(actor=council_secretary, initiative=initiative, vote_date=timezone.localdate(), voters=4527, cast=1811, yes=906)
+        services.initiative_record_decision(
+            actor=council_secretary,
+            initiative=initiative,
+            decision="refused",
+            reasons="",
+            decided_on=timezone.localdate(),
+        )
+    services.initiative_record_decision(
+        actor=council_secretary,
+        initiative=initiative,
+        decision="ordered",
+        reasons="Решение № 12",
+        decided_on=timezone.localdate(),
+    )
+    services.referendum_record_outcome(
+        actor=council_secretary, initiative=initiative, vote_date=timezone.localdate(), voters=4527, cast=1811, yes=906
+    )
     assert (initiative.outcome_valid, initiative.outcome_adopted) == (True, True)
     services.initiative_archive(actor=council_secretary, initiative=initiative)
     assert initiative.status == S.ARCHIVED
@@ -183,7 +235,9 @@ def test_referendum_validity_needs_40_percent_turnout_and_more_than_half_yes(leg
 
 
 def test_the_committee_confirmation_no_longer_works_after_review_started(draft, promoter, make_user):
-    member, token = services.committee_member_invite(actor=promoter, initiative=draft, full_name="Късен Член Петров", email="late@example.org")
+    member, token = services.committee_member_invite(
+        actor=promoter, initiative=draft, full_name="Късен Член Петров", email="late@example.org"
+    )
     committee_of(draft, promoter, make_user)
     services.initiative_submit_for_review(actor=promoter, initiative=draft)
     assert not CommitteeMember.objects.filter(pk=member.pk).exists()

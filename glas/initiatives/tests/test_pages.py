@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from glas.core.models import AuditEntry, Settlement
 from glas.initiatives import services
@@ -21,7 +22,9 @@ def url(name, initiative, *args):
 
 
 def test_the_list_shows_registered_initiatives_and_never_drafts(client, collecting, promoter, kresna_rules):
-    services.initiative_create(actor=promoter, municipality=kresna_rules, kind="referendum", title="Тайна чернова", question="?")
+    services.initiative_create(
+        actor=promoter, municipality=kresna_rules, kind="referendum", title="Тайна чернова", question="?"
+    )
     page = client.get(reverse("initiatives:list")).content.decode()
     assert collecting.title in page and "Тайна чернова" not in page
 
@@ -37,8 +40,14 @@ def test_the_initiative_page_shows_progress_towards_both_thresholds_in_bounded_q
     kresna = Settlement.objects.get(slug="kresna")
     for line in range(1, 31):
         services.signature_enter_paper(
-            actor=promoter, initiative=collecting, sheet_number=1, line_number=line, full_name="Иван Петров Иванов",
-            egn=new_egn(), address="ул. Шипка 1", settlement=kresna,
+            actor=promoter,
+            initiative=collecting,
+            sheet_number=1,
+            line_number=line,
+            full_name="Иван Петров Иванов",
+            egn=new_egn(),
+            address="ул. Шипка 1",
+            settlement=kresna,
         )
     with django_assert_max_num_queries(12):
         response = client.get(url("detail", collecting))
@@ -77,7 +86,9 @@ def test_signing_a_closed_initiative_is_a_clear_400(client_for, collecting, prom
     assert "Signature collection has closed." in response.content.decode()
 
 
-def test_a_burst_from_one_address_is_held_for_review_without_saying_so(client_for, collecting, make_resident, monkeypatch):
+def test_a_burst_from_one_address_is_held_for_review_without_saying_so(
+    client_for, collecting, make_resident, monkeypatch
+):
     monkeypatch.setattr(public_views, "PER_ADDRESS", (2, 3600))
     messages = []
     for _ in range(3):
@@ -99,8 +110,15 @@ def test_a_burst_from_one_small_email_domain_is_held(client_for, petition, make_
 def test_a_promoter_creates_a_draft_through_the_form_and_extra_fields_are_ignored(client_for, promoter, kresna_rules):
     response = client_for(promoter).post(
         reverse("initiatives:create"),
-        {"kind": "referendum", "title": "Мост", "question": "Мост ли?", "territory": "municipality", "addressee": "council",
-         "status": "registered", "threshold_propose": "1"},
+        {
+            "kind": "referendum",
+            "title": "Мост",
+            "question": "Мост ли?",
+            "territory": "municipality",
+            "addressee": "council",
+            "status": "registered",
+            "threshold_propose": "1",
+        },
     )
     initiative = Initiative.objects.get()
     assert response.status_code == 302
@@ -113,12 +131,16 @@ def test_a_bad_create_form_is_a_400_with_errors(client_for, promoter, kresna_rul
     assert "error-summary" in response.content.decode()
 
 
-def test_an_admissibility_decision_without_reasons_is_a_400_through_the_page(client_for, draft, promoter, make_user, council_secretary):
+def test_an_admissibility_decision_without_reasons_is_a_400_through_the_page(
+    client_for, draft, promoter, make_user, council_secretary
+):
     from .conftest import committee_of
 
     committee_of(draft, promoter, make_user)
     services.initiative_submit_for_review(actor=promoter, initiative=draft)
-    response = client_for(council_secretary).post(url("action", draft, "review"), {"review-admissible": "1", "review-reasons": ""})
+    response = client_for(council_secretary).post(
+        url("action", draft, "review"), {"review-admissible": "1", "review-reasons": ""}
+    )
     assert response.status_code == 400
     assert Initiative.objects.get(pk=draft.pk).status == "review"
 
@@ -128,7 +150,9 @@ def test_the_committee_cannot_take_the_councils_steps(client_for, draft, promote
 
     committee_of(draft, promoter, make_user)
     services.initiative_submit_for_review(actor=promoter, initiative=draft)
-    response = client_for(promoter).post(url("action", draft, "review"), {"review-admissible": "1", "review-reasons": "Допустимо по закона."})
+    response = client_for(promoter).post(
+        url("action", draft, "review"), {"review-admissible": "1", "review-reasons": "Допустимо по закона."}
+    )
     assert response.status_code == 403
 
 
@@ -139,18 +163,32 @@ def test_another_persons_draft_is_not_found(client_for, draft, make_user):
 
 
 def test_paper_entry_page_refuses_a_bad_egn_without_echoing_it(client_for, collecting, promoter):
-    data = {"sheet_number": 1, "line_number": 1, "full_name": "Иван Петров Иванов", "egn": "7501020017",
-            "address": "ул. Шипка 1", "settlement": Settlement.objects.get(slug="kresna").pk}
+    data = {
+        "sheet_number": 1,
+        "line_number": 1,
+        "full_name": "Иван Петров Иванов",
+        "egn": "7501020017",
+        "address": "ул. Шипка 1",
+        "settlement": Settlement.objects.get(slug="kresna").pk,
+    }
     response = client_for(promoter).post(url("paper_entry", collecting), data)
     assert response.status_code == 400
     page = response.content.decode()
     assert "check digit is wrong" in page and "7501020017" not in page
 
 
-def test_the_registry_export_is_for_council_staff_only_and_every_download_is_audited(client_for, collecting, promoter, council_secretary, new_egn):
+def test_the_registry_export_is_for_council_staff_only_and_every_download_is_audited(
+    client_for, collecting, promoter, council_secretary, new_egn
+):
     services.signature_enter_paper(
-        actor=promoter, initiative=collecting, sheet_number=1, line_number=1, full_name="Иван Петров Иванов",
-        egn=new_egn(), address="=HYPERLINK(\"x\")", settlement=Settlement.objects.get(slug="kresna"),
+        actor=promoter,
+        initiative=collecting,
+        sheet_number=1,
+        line_number=1,
+        full_name="Иван Петров Иванов",
+        egn=new_egn(),
+        address='=HYPERLINK("x")',
+        settlement=Settlement.objects.get(slug="kresna"),
     )
     assert client_for(promoter).get(url("export", collecting, "csv")).status_code == 403
     assert Client().get(url("export", collecting, "csv")).status_code == 302
@@ -189,14 +227,33 @@ def test_odd_page_numbers_do_not_break_the_list(client, collecting, page):
 
 
 def test_the_whole_referendum_runs_through_the_pages(
-    client_for, promoter, kresna_rules, make_user, council_secretary, make_resident, new_egn, django_capture_on_commit_callbacks
+    client_for,
+    promoter,
+    kresna_rules,
+    make_user,
+    council_secretary,
+    make_resident,
+    new_egn,
+    django_capture_on_commit_callbacks,
 ):
     promoter_client, council = client_for(promoter), client_for(council_secretary)
-    promoter_client.post(reverse("initiatives:create"), {"kind": "referendum", "title": "Мост", "question": "Мост ли?", "territory": "municipality", "addressee": "council"})
+    promoter_client.post(
+        reverse("initiatives:create"),
+        {
+            "kind": "referendum",
+            "title": "Мост",
+            "question": "Мост ли?",
+            "territory": "municipality",
+            "addressee": "council",
+        },
+    )
     initiative = Initiative.objects.get()
     for n in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            promoter_client.post(url("action", initiative, "invite"), {"invite-full_name": f"Член Комитетов {n}", "invite-email": f"m{n}@example.org"})
+            promoter_client.post(
+                url("action", initiative, "invite"),
+                {"invite-full_name": f"Член Комитетов {n}", "invite-email": f"m{n}@example.org"},
+            )
     from django.core import mail
 
     links = [line for m in mail.outbox for line in m.body.splitlines() if "/committee/" in line]
@@ -204,11 +261,26 @@ def test_the_whole_referendum_runs_through_the_pages(
     for n, link in enumerate(links):
         client_for(make_user(f"m{n}@example.org")).post(link.strip().replace("http://testserver", ""))
     assert promoter_client.post(url("action", initiative, "submit-review")).status_code == 302
-    assert council.post(url("action", initiative, "review"), {"review-admissible": "1", "review-reasons": "Допустимо по закона."}).status_code == 302
-    closes = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    assert (
+        council.post(
+            url("action", initiative, "review"), {"review-admissible": "1", "review-reasons": "Допустимо по закона."}
+        ).status_code
+        == 302
+    )
+    closes = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     assert promoter_client.post(url("action", initiative, "open"), {"open-closes_on": closes}).status_code == 302
     client_for(make_resident()).post(url("sign", initiative))
-    promoter_client.post(url("paper_entry", initiative), {"sheet_number": 1, "line_number": 1, "full_name": "Иван Петров Иванов", "egn": new_egn(), "address": "ул. Шипка 1", "settlement": Settlement.objects.get(slug="kresna").pk})
+    promoter_client.post(
+        url("paper_entry", initiative),
+        {
+            "sheet_number": 1,
+            "line_number": 1,
+            "full_name": "Иван Петров Иванов",
+            "egn": new_egn(),
+            "address": "ул. Шипка 1",
+            "settlement": Settlement.objects.get(slug="kresna").pk,
+        },
+    )
     assert signature_count(initiative) == 2
     assert promoter_client.post(url("action", initiative, "submit")).status_code == 302
     assert council.post(url("action", initiative, "verify")).status_code == 302
@@ -216,11 +288,26 @@ def test_the_whole_referendum_runs_through_the_pages(
     answer = "id,result,reason\n" + f"{ids[0]},valid,\n{ids[1]},invalid,няма постоянен адрес\n"
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    assert council.post(url("registry_import", initiative), {"file": SimpleUploadedFile("a.csv", answer.encode())}).status_code == 302
+    assert (
+        council.post(
+            url("registry_import", initiative), {"file": SimpleUploadedFile("a.csv", answer.encode())}
+        ).status_code
+        == 302
+    )
     assert council.post(url("action", initiative, "complete")).status_code == 302
     initiative.refresh_from_db()
     assert (initiative.official_valid, initiative.official_invalid, initiative.status) == (1, 1, "awaiting_decision")
-    today = dt.date.today().isoformat()
-    assert council.post(url("action", initiative, "decision"), {"decision-decision": "refused", "decision-decided_on": today, "decision-reasons": "Решение № 5: подписите не стигат."}).status_code == 302
+    today = timezone.localdate().isoformat()
+    assert (
+        council.post(
+            url("action", initiative, "decision"),
+            {
+                "decision-decision": "refused",
+                "decision-decided_on": today,
+                "decision-reasons": "Решение № 5: подписите не стигат.",
+            },
+        ).status_code
+        == 302
+    )
     page = Client().get(url("detail", initiative)).content.decode()
     assert "Решение № 5" in page

@@ -20,8 +20,14 @@ from glas.initiatives.selectors import signature_count
 
 def paper(initiative, actor, *, sheet=1, line=1, egn, name="Иван Петров Иванов", slug="kresna", address="ул. Шипка 1"):
     return services.signature_enter_paper(
-        actor=actor, initiative=initiative, sheet_number=sheet, line_number=line, full_name=name, egn=egn,
-        address=address, settlement=Settlement.objects.get(slug=slug),
+        actor=actor,
+        initiative=initiative,
+        sheet_number=sheet,
+        line_number=line,
+        full_name=name,
+        egn=egn,
+        address=address,
+        settlement=Settlement.objects.get(slug=slug),
     )
 
 
@@ -39,13 +45,22 @@ def test_signing_outside_the_territory_is_refused(promoter, kresna_rules, make_u
 
     Settlement.objects.filter(slug="slivnitsa").update(voters=500)
     initiative = services.initiative_create(
-        actor=promoter, municipality=kresna_rules, kind="referendum", title="Сливница", question="Въпрос?",
-        territory="settlement", settlement=Settlement.objects.get(slug="slivnitsa"),
+        actor=promoter,
+        municipality=kresna_rules,
+        kind="referendum",
+        title="Сливница",
+        question="Въпрос?",
+        territory="settlement",
+        settlement=Settlement.objects.get(slug="slivnitsa"),
     )
     committee_of(initiative, promoter, make_user)
     services.initiative_submit_for_review(actor=promoter, initiative=initiative)
-    services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо по закона.")
-    services.initiative_open_collection(actor=promoter, initiative=initiative, closes_on=initiative.registered_on + dt.timedelta(days=30))
+    services.initiative_review(
+        actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо по закона."
+    )
+    services.initiative_open_collection(
+        actor=promoter, initiative=initiative, closes_on=initiative.registered_on + dt.timedelta(days=30)
+    )
     with pytest.raises(DomainError) as error:
         services.signature_sign(actor=make_resident("kresna"), initiative=initiative)
     assert error.value.code == "territory"
@@ -62,9 +77,9 @@ def test_signing_before_registration_is_refused(draft, make_resident):
 def test_signing_after_closing_is_refused(collecting, make_resident):
     resident = make_resident()
     day_after = collecting.collection_closes_on + dt.timedelta(days=1)
-    with time_machine.travel(dt.datetime.combine(day_after, dt.time(12), tzinfo=dt.UTC), tick=False):
-        with pytest.raises(DomainError) as error:
-            services.signature_sign(actor=resident, initiative=collecting)
+    moment = dt.datetime.combine(day_after, dt.time(12), tzinfo=dt.UTC)
+    with time_machine.travel(moment, tick=False), pytest.raises(DomainError) as error:
+        services.signature_sign(actor=resident, initiative=collecting)
     assert error.value.code == "closed"
 
 
@@ -131,7 +146,18 @@ def test_a_person_who_deleted_the_account_and_registered_again_still_counts_once
 
 @pytest.mark.parametrize(
     "raw",
-    ["123", "12345678901", "85O1O1O1O1", "7501020017", "7513320010", "0000000000", "1111111111", "９９１３３１１１１１", "75\u200b01020010", "75\x0001020010"],
+    [
+        "123",
+        "12345678901",
+        "85O1O1O1O1",
+        "7501020017",
+        "7513320010",
+        "0000000000",
+        "1111111111",
+        "９９１３３１１１１１",
+        "75\u200b01020010",
+        "75\x0001020010",
+    ],
 )
 def test_a_bad_egn_on_a_paper_line_is_a_field_error(collecting, promoter, raw):
     with pytest.raises(DomainError) as error:
@@ -144,14 +170,28 @@ def test_formatting_variants_of_one_egn_are_one_person(collecting, promoter):
     egn = demo_egn(dt.date(1971, 11, 30), 515)
     paper(collecting, promoter, sheet=1, line=1, egn=egn)
     arabic_indic = "".join(chr(0x0660 + int(d)) for d in egn)
-    for variant in (f"{egn[:6]} {egn[6:]}", f"{egn[:6]}-{egn[6:]}", arabic_indic, "".join(chr(0xFF10 + int(d)) for d in egn)):
+    for variant in (
+        f"{egn[:6]} {egn[6:]}",
+        f"{egn[:6]}-{egn[6:]}",
+        arabic_indic,
+        "".join(chr(0xFF10 + int(d)) for d in egn),
+    ):
         with pytest.raises(DomainError) as error:
             paper(collecting, promoter, sheet=2, line=1, egn=variant)
         assert error.value.code == "already_signed"
 
 
 @pytest.mark.parametrize(
-    "name", ["=HYPERLINK(1)", "+Иван Петров Иванов", "Иван Петров", "@Иван Петров Иванов", "Иван" * 60, "Иван \u202eПетров Иванов", "-1 Петров Иванов"]
+    "name",
+    [
+        "=HYPERLINK(1)",
+        "+Иван Петров Иванов",
+        "Иван Петров",
+        "@Иван Петров Иванов",
+        "Иван" * 60,
+        "Иван \u202eПетров Иванов",
+        "-1 Петров Иванов",
+    ],
 )
 def test_a_bad_name_on_a_paper_line_is_refused(collecting, promoter, new_egn, name):
     with pytest.raises(DomainError) as error:
@@ -162,8 +202,14 @@ def test_a_bad_name_on_a_paper_line_is_refused(collecting, promoter, new_egn, na
 def test_a_paper_address_outside_the_territory_is_refused(collecting, promoter, new_egn):
     with pytest.raises(DomainError) as error:
         services.signature_enter_paper(
-            actor=promoter, initiative=collecting, sheet_number=1, line_number=1, full_name="Иван Петров Иванов",
-            egn=new_egn(), address="София", settlement=None,
+            actor=promoter,
+            initiative=collecting,
+            sheet_number=1,
+            line_number=1,
+            full_name="Иван Петров Иванов",
+            egn=new_egn(),
+            address="София",
+            settlement=None,
         )
     assert error.value.field == "settlement"
 
@@ -205,12 +251,18 @@ def test_bulk_invalidation_needs_a_condition(collecting, promoter, council_secre
         paper(collecting, promoter, sheet=9, line=line, egn=new_egn())
     paper(collecting, promoter, sheet=10, line=1, egn=new_egn())
     with pytest.raises(DomainError) as error:
-        services.signatures_invalidate(actor=council_secretary, initiative=collecting, reason="Подправен лист", conditions={})
+        services.signatures_invalidate(
+            actor=council_secretary, initiative=collecting, reason="Подправен лист", conditions={}
+        )
     assert error.value.code == "no_condition"
     with pytest.raises(DomainError):
-        services.signatures_invalidate(actor=council_secretary, initiative=collecting, reason="Подправен лист", conditions={"channel": ""})
+        services.signatures_invalidate(
+            actor=council_secretary, initiative=collecting, reason="Подправен лист", conditions={"channel": ""}
+        )
     assert signature_count(collecting) == 4
-    count = services.signatures_invalidate(actor=council_secretary, initiative=collecting, reason="Подправен лист", conditions={"sheet_number": 9})
+    count = services.signatures_invalidate(
+        actor=council_secretary, initiative=collecting, reason="Подправен лист", conditions={"sheet_number": 9}
+    )
     assert count == 3
     assert signature_count(collecting) == 1
     entry = AuditEntry.objects.get(action="initiatives.signatures.invalidated")
@@ -219,7 +271,9 @@ def test_bulk_invalidation_needs_a_condition(collecting, promoter, council_secre
 
 def test_the_committee_cannot_invalidate_signatures(collecting, promoter):
     with pytest.raises(DomainError) as error:
-        services.signatures_invalidate(actor=promoter, initiative=collecting, reason="Подправен", conditions={"sheet_number": 1})
+        services.signatures_invalidate(
+            actor=promoter, initiative=collecting, reason="Подправен", conditions={"sheet_number": 1}
+        )
     assert error.value.code == "forbidden"
 
 
@@ -239,7 +293,9 @@ def test_canonical_email_rules(written, canonical):
     assert canonical_email(written) == canonical
 
 
-@pytest.mark.parametrize("raw", ["", "no-at-sign", "a@b@c", "+tag@gmail.com", "a b@gmail.com", "x" * 300 + "@gmail.com"])
+@pytest.mark.parametrize(
+    "raw", ["", "no-at-sign", "a@b@c", "+tag@gmail.com", "a b@gmail.com", "x" * 300 + "@gmail.com"]
+)
 def test_a_malformed_email_is_a_field_error(raw):
     with pytest.raises(DomainError):
         canonical_email(raw)
@@ -269,6 +325,8 @@ def test_petitions_close_after_the_rule_window_and_have_no_paper_lists(petition,
 
 def test_the_database_refuses_a_second_row_for_the_same_person(collecting, make_resident):
     signature = services.signature_sign(actor=make_resident(), initiative=collecting)
-    twin = Signature(initiative=collecting, channel="online", identity_key=signature.identity_key, signer=signature.signer)
+    twin = Signature(
+        initiative=collecting, channel="online", identity_key=signature.identity_key, signer=signature.signer
+    )
     with pytest.raises(ValidationError):
         twin.full_clean()

@@ -77,13 +77,22 @@ def _forms(initiative: Initiative, data: Any = None, only: str = "") -> dict[str
         if form_class is forms.ReviewForm:
             kwargs["topics"] = selectors.excluded_topics()
         if form_class is forms.WordingForm and bound is None:
-            kwargs["initial"] = {"title": initiative.title, "question": initiative.question, "description": initiative.description}
+            kwargs["initial"] = {
+                "title": initiative.title,
+                "question": initiative.question,
+                "description": initiative.description,
+            }
         built[name.replace("-", "_")] = form_class(bound, **kwargs)
     return built
 
 
 def _manage_page(
-    request: AuthedRequest, initiative: Initiative, *, failed: django_forms.Form | None = None, action: str = "", error: str = ""
+    request: AuthedRequest,
+    initiative: Initiative,
+    *,
+    failed: django_forms.Form | None = None,
+    action: str = "",
+    error: str = "",
 ) -> HttpResponse:
     built = _forms(initiative)
     if failed is not None and action in ACTIONS and ACTIONS[action][0] is not None:
@@ -140,7 +149,11 @@ def paper_entry(request: AuthedRequest, public_id: str) -> HttpResponse:
         except DomainError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("Line %(line)s of sheet %(sheet)s is entered.") % {"line": form.cleaned_data["line_number"], "sheet": form.cleaned_data["sheet_number"]})
+            messages.success(
+                request,
+                _("Line %(line)s of sheet %(sheet)s is entered.")
+                % {"line": form.cleaned_data["line_number"], "sheet": form.cleaned_data["sheet_number"]},
+            )
             return redirect("initiatives:paper_entry", public_id=initiative.public_id)
     context = {"initiative": initiative, "form": form, "count": selectors.signature_count(initiative)}
     return render(request, "initiatives/paper_entry.html", context, status=400 if form.errors else 200)

@@ -92,7 +92,9 @@ def committee_confirm(request: HttpRequest, token: str) -> HttpResponse:
     form = forms.Form(request.POST or None)
     if request.method == "POST":
         try:
-            services.committee_member_confirm(actor=request.user if request.user.is_authenticated else None, member=member)  # type: ignore[arg-type]
+            services.committee_member_confirm(
+                actor=request.user if request.user.is_authenticated else None, member=member
+            )  # type: ignore[arg-type]
         except DomainError as error:
             form_error(form, error)
             return render(request, "initiatives/committee_confirm.html", {"member": member, "form": form}, status=400)

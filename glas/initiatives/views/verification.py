@@ -25,13 +25,16 @@ def _page(request: AuthedRequest, initiative: Initiative, **overrides: object) -
     context = {
         "initiative": initiative,
         "dashboard": selectors.campaign_dashboard(initiative),
-        "held": Signature.objects.filter(initiative=initiative, status=Signature.Status.HELD).select_related("settlement")[:HELD_SHOWN],
+        "held": Signature.objects.filter(initiative=initiative, status=Signature.Status.HELD).select_related(
+            "settlement"
+        )[:HELD_SHOWN],
         "import_form": forms.RegistryAnswerForm(),
         "invalidate_form": forms.InvalidateForm(),
         "report": None,
         **overrides,
     }
-    failed = any(getattr(f, "errors", None) for f in overrides.values()) or bool(overrides.get("report") and overrides["report"].errors)  # type: ignore[union-attr]
+    report = overrides.get("report")
+    failed = any(getattr(f, "errors", None) for f in overrides.values()) or bool(getattr(report, "errors", None))
     return render(request, "initiatives/verification.html", context, status=400 if failed else 200)
 
 
@@ -69,13 +72,21 @@ def registry_import(request: AuthedRequest, public_id: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, initiative, import_form=form)
     try:
-        report = services.registry_answer_import(actor=request.user, initiative=initiative, data=form.cleaned_data["file"].read(services.verification.MAX_IMPORT_BYTES + 1))
+        report = services.registry_answer_import(
+            actor=request.user,
+            initiative=initiative,
+            data=form.cleaned_data["file"].read(services.verification.MAX_IMPORT_BYTES + 1),
+        )
     except DomainError as error:
         form_error(form, error)
         return _page(request, initiative, import_form=form)
     if report.errors:
         return _page(request, initiative, report=report)
-    messages.success(request, _("Registry answer applied: %(valid)s valid, %(invalid)s invalid.") % {"valid": report.valid, "invalid": report.invalid})
+    messages.success(
+        request,
+        _("Registry answer applied: %(valid)s valid, %(invalid)s invalid.")
+        % {"valid": report.valid, "invalid": report.invalid},
+    )
     return redirect("initiatives:verification", public_id=initiative.public_id)
 
 
@@ -88,7 +99,9 @@ def invalidate(request: AuthedRequest, public_id: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
         try:
-            count = services.signatures_invalidate(actor=request.user, initiative=initiative, reason=reason, conditions=data)
+            count = services.signatures_invalidate(
+                actor=request.user, initiative=initiative, reason=reason, conditions=data
+            )
         except DomainError as error:
             form_error(form, error)
         else:
@@ -118,7 +131,11 @@ def signature_sheet(request: AuthedRequest, public_id: str) -> HttpResponse:
     initiative = get_initiative_for_paper_entry(request.user, public_id)
     if not initiative.is_binding or not initiative.question_frozen:
         raise Http404
-    context = {"initiative": initiative, "committee": initiative.committee.filter(confirmed_at__isnull=False), "lines": range(1, 11)}
+    context = {
+        "initiative": initiative,
+        "committee": initiative.committee.filter(confirmed_at__isnull=False),
+        "lines": range(1, 11),
+    }
     html = render_to_string("initiatives/sheet_pdf.html", context, request=request)
     response = HttpResponse(exports.sheet_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="signature-sheet-{initiative.public_id}.pdf"'
