@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from glas.core.audit import audit_log
 from glas.core.exceptions import DomainError
 from glas.core.models import Settlement
 from glas.core.selectors import rule_value
+from glas.core.services import notify
 from glas.initiatives.emails import email_identity_key
 from glas.initiatives.models import COUNTER_SHARDS, Initiative, Signature, SignatureCounter
 from glas.initiatives.selectors import territory_settlement_ids
@@ -135,6 +137,12 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
     with transaction.atomic():
         _insert(signature)
         audit_log(actor=actor, action="initiatives.signature.signed", obj=initiative, data={"held": hold})
+        notify(
+            recipients=[actor],
+            kind="initiatives.signed",
+            title=_("Your signature for “%(title)s” is recorded") % {"title": initiative.title},
+            url=reverse("initiatives:detail", args=[initiative.public_id]),
+        )
     return signature
 
 

@@ -14,7 +14,6 @@ from glas.core.models import AuditEntry, Settlement
 from glas.initiatives import services
 from glas.initiatives.models import Initiative, Signature
 from glas.initiatives.selectors import signature_count
-from glas.initiatives.views import public as public_views
 
 
 def url(name, initiative, *args):
@@ -86,10 +85,8 @@ def test_signing_a_closed_initiative_is_a_clear_400(client_for, collecting, prom
     assert "Signature collection has closed." in response.content.decode()
 
 
-def test_a_burst_from_one_address_is_held_for_review_without_saying_so(
-    client_for, collecting, make_resident, monkeypatch
-):
-    monkeypatch.setattr(public_views, "PER_ADDRESS", (2, 3600))
+def test_a_burst_from_one_address_is_held_for_review_without_saying_so(client_for, collecting, make_resident, settings):
+    settings.INITIATIVES_SIGN_LIMIT_PER_ADDRESS = 2
     messages = []
     for _ in range(3):
         response = client_for(make_resident()).post(url("sign", collecting), follow=True)
@@ -99,9 +96,8 @@ def test_a_burst_from_one_address_is_held_for_review_without_saying_so(
     assert signature_count(collecting) == 2
 
 
-def test_a_burst_from_one_small_email_domain_is_held(client_for, petition, make_user, monkeypatch):
-    monkeypatch.setattr(public_views, "PER_DOMAIN", (1, 3600))
-    monkeypatch.setattr(public_views, "PER_ADDRESS", (100, 3600))
+def test_a_burst_from_one_small_email_domain_is_held(client_for, petition, make_user, settings):
+    settings.INITIATIVES_SIGN_LIMIT_PER_DOMAIN = 1
     for n in range(2):
         client_for(make_user(f"bot{n}@spam-domain.example")).post(url("sign", petition))
     assert list(Signature.objects.values_list("status", flat=True).order_by("pk")) == ["counted", "held"]

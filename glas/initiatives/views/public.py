@@ -4,6 +4,7 @@ and the committee confirmation link."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,10 +22,6 @@ from glas.initiatives.emails import email_domain
 from glas.initiatives.models import Initiative
 from glas.initiatives.views.common import form_error
 
-# Fraud controls (not law, so settings of the platform): more signatures than this from one
-# address, or from one e-mail domain, within the window are held for review.
-PER_ADDRESS = (20, 3600)
-PER_DOMAIN = (200, 3600)
 FREE_MAIL = {"gmail.com", "abv.bg", "yahoo.com", "outlook.com", "hotmail.com", "mail.bg", "dir.bg", "icloud.com"}
 
 
@@ -53,10 +50,11 @@ def initiative_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _suspicious(request: AuthedRequest) -> bool:
     """True when the address or (for a small provider) the e-mail domain signs in bulk."""
-    held = not ratelimit.allow_request(request, "initiatives.sign", limit=PER_ADDRESS[0], window=PER_ADDRESS[1])
+    per_address, per_domain = settings.INITIATIVES_SIGN_LIMIT_PER_ADDRESS, settings.INITIATIVES_SIGN_LIMIT_PER_DOMAIN
+    held = not ratelimit.allow_request(request, "initiatives.sign", limit=per_address, window=3600)
     domain = email_domain(request.user.email)
     if domain not in FREE_MAIL:
-        held |= not ratelimit.allow("initiatives.sign.domain", domain, limit=PER_DOMAIN[0], window=PER_DOMAIN[1])
+        held |= not ratelimit.allow("initiatives.sign.domain", domain, limit=per_domain, window=3600)
     return held
 
 
