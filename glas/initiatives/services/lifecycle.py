@@ -298,6 +298,8 @@ def initiative_register_locked(*, actor: User, initiative: Initiative, note: str
     today = timezone.localdate()
     voters, source = territory_voters(initiative)
     propose, oblige, applied = compute_thresholds(initiative, voters, today)
+    age_rule = legal_rule("initiatives.signer.min_age", on=today)
+    applied["initiatives.signer.min_age"] = {"value": str(age_rule.value), "legal_basis": age_rule.legal_basis}
     initiative.registered_on = today
     initiative.voters_snapshot = voters
     initiative.voters_source = source[:300]

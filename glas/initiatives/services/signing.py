@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -30,11 +31,13 @@ from glas.core.selectors import rule_value
 from glas.core.services import notify
 from glas.initiatives.emails import email_identity_key
 from glas.initiatives.models import COUNTER_SHARDS, Initiative, Signature, SignatureCounter
-from glas.initiatives.selectors import territory_settlement_ids
 from glas.initiatives.services.common import clean_text, require
 
 if TYPE_CHECKING:
     from glas.accounts.models import User
+
+
+MIN_AGE_RULE = "initiatives.signer.min_age"
 
 
 def counter_add(initiative_id: int, settlement_id: int | None, delta: int) -> None:
@@ -70,26 +73,32 @@ def _require_open(initiative: Initiative, today: dt.date) -> None:
         raise DomainError(_("Signature collection has closed."), code="closed")
 
 
-def _insert(signature: Signature) -> Signature:
-    try:
-        with transaction.atomic():
-            signature.save()
-    except IntegrityError as error:
-        if "sheet" in str(error).lower():
-            raise DomainError(
-                _("This line of this sheet has already been entered."), field="line_number", code="line_taken"
-            ) from None
-        raise DomainError(
-            _("This person has already signed this initiative."), field="egn", code="already_signed"
-        ) from None
-    if signature.counts:
-        counter_add(signature.initiative_id, signature.settlement_id, +1)
-    return signature
+def _duplicate(error: IntegrityError) -> DomainError:
+    """The unique constraint that refused the row, as the person's error."""
+    if "sheet" in str(error).lower():
+        return DomainError(
+            _("This line of this sheet has already been entered."), field="line_number", code="line_taken"
+        )
+    return DomainError(_("This person has already signed this initiative."), field="egn", code="already_signed")
+
+
+def _in_territory(initiative: Initiative, settlement: Settlement | None) -> bool:
+    """Whether a permanent address in ``settlement`` is in the initiative's territory (no query)."""
+    if settlement is None:
+        return False
+    if initiative.territory == Initiative.Territory.SETTLEMENT:
+        return settlement.pk == initiative.settlement_id
+    if initiative.territory == Initiative.Territory.KMETSTVO:
+        return settlement.kmetstvo_id is not None and settlement.kmetstvo_id == initiative.kmetstvo_id
+    return settlement.municipality_id == initiative.municipality_id
 
 
 def _signer_age_ok(initiative: Initiative, birth_date: dt.date) -> bool:
+    """Of age on the registration date, by the rule in force then (stored at registration)."""
     on = initiative.registered_on or timezone.localdate()
-    return egn_module.age_on(birth_date, on) >= int(rule_value("initiatives.signer.min_age", on=on))
+    stored = (initiative.threshold_rules or {}).get(MIN_AGE_RULE)
+    minimum = int(Decimal(stored["value"])) if stored else int(rule_value(MIN_AGE_RULE, on=on))
+    return egn_module.age_on(birth_date, on) >= minimum
 
 
 def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -> Signature:
@@ -99,7 +108,7 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
         raise DomainError(_("Sign in to sign."), code="forbidden")
     today = timezone.localdate()
     _require_open(initiative, today)
-    settlement_id = None
+    settlement_id: int | None = None
     if initiative.is_binding:
         if actor.verification_level < VerificationLevel.VERIFIED_RESIDENT:
             raise DomainError(
@@ -109,10 +118,10 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
                 ),
                 code="unverified",
             )
-        verification = ResidentVerification.objects.filter(user=actor).first()
+        verification = ResidentVerification.objects.select_related("settlement").filter(user=actor).first()
         if verification is None:
             raise DomainError(_("Only residents verified in person can sign online."), code="unverified")
-        if verification.settlement_id not in territory_settlement_ids(initiative):
+        if not _in_territory(initiative, verification.settlement):
             raise DomainError(
                 _("Your permanent address is outside the territory of this initiative."), code="territory"
             )
@@ -134,15 +143,20 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
         signer=actor,
         settlement_id=settlement_id,
     )
-    with transaction.atomic():
-        _insert(signature)
-        audit_log(actor=actor, action="initiatives.signature.signed", obj=initiative, data={"held": hold})
-        notify(
-            recipients=[actor],
-            kind="initiatives.signed",
-            title=_("Your signature for “%(title)s” is recorded") % {"title": initiative.title},
-            url=reverse("initiatives:detail", args=[initiative.public_id]),
-        )
+    try:
+        with transaction.atomic():
+            signature.save()  # the unique constraint decides, also against a concurrent twin
+            if signature.counts:
+                counter_add(initiative.pk, settlement_id, +1)
+            audit_log(actor=actor, action="initiatives.signature.signed", obj=initiative, data={"held": hold})
+            notify(
+                recipients=[actor],
+                kind="initiatives.signed",
+                title=_("Your signature for “%(title)s” is recorded") % {"title": initiative.title},
+                url=reverse("initiatives:detail", args=[initiative.public_id]),
+            )
+    except IntegrityError as error:
+        raise _duplicate(error) from None
     return signature
 
 
@@ -184,7 +198,7 @@ def signature_enter_paper(
     parsed = egn_module.parse(egn)
     if not _signer_age_ok(initiative, parsed.birth_date):
         raise DomainError(_("The signer was not of voting age on the registration date."), field="egn", code="age")
-    if settlement is None or settlement.pk not in territory_settlement_ids(initiative):
+    if not _in_territory(initiative, settlement):
         raise DomainError(_("The permanent address is outside the territory of this initiative."), field="settlement")
     signature = Signature(
         initiative=initiative,
@@ -198,14 +212,18 @@ def signature_enter_paper(
         line_number=line_number,
         entered_by=actor,
     )
-    with transaction.atomic():
-        _insert(signature)
-        audit_log(
-            actor=actor,
-            action="initiatives.signature.entered",
-            obj=initiative,
-            data={"sheet": sheet_number, "line": line_number},
-        )
+    try:
+        with transaction.atomic():
+            signature.save()
+            counter_add(initiative.pk, signature.settlement_id, +1)
+            audit_log(
+                actor=actor,
+                action="initiatives.signature.entered",
+                obj=initiative,
+                data={"sheet": sheet_number, "line": line_number},
+            )
+    except IntegrityError as error:
+        raise _duplicate(error) from None
     return signature
 
 

@@ -133,15 +133,24 @@ class Command(BaseCommand):
                 )
             )
         ResidentVerification.objects.bulk_create(verifications, batch_size=2000)
-        keys = []
+        # Sessions are written in bulk to the database (the cached backend reads them from there
+        # on a cache miss): one session.create() each takes minutes for tens of thousands.
+        from django.contrib.sessions.models import Session
+
+        expire = timezone.now() + dt.timedelta(days=1)
+        sessions = []
         for user in users:
-            session = engine.SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            keys.append(session.session_key)
-        return keys
+            store = engine.SessionStore()
+            data = {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+            sessions.append(
+                Session(session_key=store._get_new_session_key(), session_data=store.encode(data), expire_date=expire)
+            )
+        Session.objects.bulk_create(sessions, batch_size=2000)
+        return [session.session_key for session in sessions]
 
     def _check(self, public_id: str) -> None:
         from glas.initiatives.models import Initiative, Signature
