@@ -110,12 +110,15 @@ def main() -> int:
         return 2
     initiative = Initiative.objects.get(public_id=json.loads(args.data.read_text())["initiative"])
     path = f"/initiatives/{initiative.public_id}/"
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     with CaptureQueriesContext(connection) as before:
-        client.get(path)
+        first = client.get(path)
     fill(initiative, args.signatures)
     with CaptureQueriesContext(connection) as after:
-        client.get(path)
+        second = client.get(path)
+    if first.status_code != 200 or second.status_code != 200:
+        print(f"The page answered {first.status_code} / {second.status_code}.")
+        return 1
     print(f"signatures counted: {signature_count(initiative)}; page queries before {len(before)}, after {len(after)}")
     url = args.base_url.rstrip("/") + path
     timed_gets(url, 20, 1)  # warm up
