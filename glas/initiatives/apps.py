@@ -14,4 +14,8 @@ class InitiativesConfig(AppConfig):
         from glas.initiatives.selectors import open_now
 
         register_provider("initiatives", open_now)
+        from glas.accounts.selectors import EXPORT_SECTIONS
+        from glas.initiatives.selectors import personal_data
+
+        EXPORT_SECTIONS["initiatives"] = personal_data
         register_seeder("initiatives.demo", seed_initiatives)

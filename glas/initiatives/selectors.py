@@ -184,3 +184,26 @@ def open_now(limit: int) -> list[OpenItem]:
         )
         for i in items
     ]
+
+
+def personal_data(user: Any) -> dict[str, Any]:
+    """The person's signatures and committee places, for their data export (``/me/data/``)."""
+    from glas.initiatives.models import CommitteeMember
+
+    return {
+        "signatures": [
+            {
+                "initiative": s.initiative.title,
+                "channel": s.channel,
+                "status": s.status,
+                "signed_at": s.created_at.isoformat(),
+                "withdrawn_at": s.withdrawn_at.isoformat() if s.withdrawn_at else None,
+                "egn": f"••••••••{s.egn_last2}" if s.egn_last2 else None,
+            }
+            for s in Signature.objects.filter(signer=user).select_related("initiative").order_by("created_at")
+        ],
+        "committees": [
+            {"initiative": m.initiative.title, "confirmed_at": m.confirmed_at.isoformat() if m.confirmed_at else None}
+            for m in CommitteeMember.objects.filter(user=user).select_related("initiative")
+        ],
+    }

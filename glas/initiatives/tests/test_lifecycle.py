@@ -242,3 +242,13 @@ def test_the_committee_confirmation_no_longer_works_after_review_started(draft, 
     services.initiative_submit_for_review(actor=promoter, initiative=draft)
     assert not CommitteeMember.objects.filter(pk=member.pk).exists()
     assert services.committee_member_for_token(token) is None
+
+
+@pytest.mark.parametrize("text", ["\ud800", "въпрос\x00", "въпрос\u202e", "въпрос\u200d", "в" * 2001])
+def test_lone_surrogates_control_and_direction_characters_and_huge_text_are_refused(promoter, kresna_rules, text):
+    with pytest.raises(DomainError) as error:
+        services.initiative_create(
+            actor=promoter, municipality=kresna_rules, kind="referendum", title="Мост", question=text
+        )
+    assert error.value.field == "question"
+    assert not Initiative.objects.exists()

@@ -307,3 +307,36 @@ def test_the_whole_referendum_runs_through_the_pages(
     )
     page = Client().get(url("detail", initiative)).content.decode()
     assert "Решение № 5" in page
+
+
+def test_a_guessed_or_reused_committee_token_is_not_found(client, draft):
+    assert client.get(reverse("initiatives:committee_confirm", args=["guessed-token"])).status_code == 404
+    assert client.post(reverse("initiatives:committee_confirm", args=["x" * 500])).status_code == 404
+
+
+@pytest.mark.parametrize("title", ["Мост\x00", "Мост\u202e", "М" * 201, "Мост\u200b"])
+def test_hidden_characters_and_huge_fields_are_a_400(client_for, promoter, kresna_rules, title):
+    data = {
+        "kind": "referendum",
+        "title": title,
+        "question": "Мост ли?",
+        "territory": "municipality",
+        "addressee": "council",
+    }
+    response = client_for(promoter).post(reverse("initiatives:create"), data)
+    assert response.status_code == 400
+    assert not Initiative.objects.exists()
+
+
+def test_the_home_page_lists_initiatives_collecting_signatures(client, collecting):
+    assert collecting.title in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_signers_data_export_lists_their_signatures_masked(client_for, collecting, make_resident):
+    from glas.accounts.selectors import personal_data_export
+
+    resident = make_resident()
+    services.signature_sign(actor=resident, initiative=collecting)
+    section = personal_data_export(resident)["initiatives"]
+    assert section["signatures"][0]["initiative"] == collecting.title
+    assert section["signatures"][0]["egn"].startswith("••••••••")
