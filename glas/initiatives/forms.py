@@ -119,6 +119,10 @@ class PaperSignatureForm(CleanTextMixin, forms.Form):
     settlement = forms.ModelChoiceField(
         label=_("Settlement of the permanent address"), queryset=Settlement.objects.none()
     )
+    second_keying = forms.BooleanField(
+        label=_("Second keying of a line already entered (double entry: checked against the first, never counted)"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, settlements: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

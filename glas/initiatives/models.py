@@ -328,3 +328,29 @@ class SignatureCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative_id}/{self.settlement_id}/{self.shard}: {self.count}"
+
+
+class SecondKeying(models.Model):
+    """A paper line typed a second time by another person (optional double entry). It never
+    counts; comparing it with the first entry finds typing mistakes (the mismatch report)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="second_keyings")
+    sheet_number = models.PositiveIntegerField(_("sheet"))
+    line_number = models.PositiveSmallIntegerField(_("line"))
+    identity_key = models.CharField(max_length=70)
+    egn_last2 = models.CharField(max_length=2)
+    full_name = models.CharField(_("three names"), max_length=200)
+    address = models.CharField(_("permanent address"), max_length=300)
+    settlement = models.ForeignKey("core.Settlement", on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("second keying")
+        verbose_name_plural = _("second keyings")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "sheet_number", "line_number"], name="second_keying_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_number}/{self.line_number}"

@@ -207,3 +207,45 @@ def personal_data(user: Any) -> dict[str, Any]:
             for m in CommitteeMember.objects.filter(user=user).select_related("initiative")
         ],
     }
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    sheet_number: int
+    line_number: int
+    fields: list[str]
+
+
+def keying_mismatches(initiative: Initiative) -> list[Mismatch]:
+    """Lines whose second keying differs from the first entry, and in which fields (the ЕГН is
+    compared by its keyed hash and never shown)."""
+    from glas.initiatives.models import SecondKeying
+
+    firsts = {
+        (s.sheet_number, s.line_number): s
+        for s in Signature.objects.filter(initiative=initiative, channel=Signature.Channel.PAPER).only(
+            "sheet_number", "line_number", "identity_key", "full_name", "address", "settlement_id"
+        )
+    }
+    found = []
+    for again in SecondKeying.objects.filter(initiative=initiative).order_by("sheet_number", "line_number"):
+        first = firsts.get((again.sheet_number, again.line_number))
+        if first is None:
+            continue
+        fields = [
+            label
+            for label, a, b in (
+                (_("ЕГН"), first.identity_key, again.identity_key),
+                (_("Three names"), first.full_name.casefold(), again.full_name.casefold()),
+                (
+                    _("Permanent address"),
+                    " ".join(first.address.split()).casefold(),
+                    " ".join(again.address.split()).casefold(),
+                ),
+                (_("Settlement"), first.settlement_id, again.settlement_id),
+            )
+            if a != b
+        ]
+        if fields:
+            found.append(Mismatch(again.sheet_number, again.line_number, fields))
+    return found

@@ -20,6 +20,7 @@ from glas.initiatives.services.lifecycle import (
 from glas.initiatives.services.signing import (
     counter_add,
     signature_enter_paper,
+    signature_key_again,
     signature_review,
     signature_sign,
     signature_withdraw,
@@ -52,6 +53,7 @@ __all__ = [
     "referendum_validity",
     "registry_answer_import",
     "signature_enter_paper",
+    "signature_key_again",
     "signature_review",
     "signature_sign",
     "signature_withdraw",

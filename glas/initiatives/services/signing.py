@@ -30,7 +30,7 @@ from glas.core.models import Settlement
 from glas.core.selectors import rule_value
 from glas.core.services import notify
 from glas.initiatives.emails import email_identity_key
-from glas.initiatives.models import COUNTER_SHARDS, Initiative, Signature, SignatureCounter
+from glas.initiatives.models import COUNTER_SHARDS, Initiative, SecondKeying, Signature, SignatureCounter
 from glas.initiatives.services.common import clean_text, require
 
 if TYPE_CHECKING:
@@ -271,3 +271,53 @@ def signature_review(*, actor: User, signature: Signature, accept: bool, reason:
             data={"signature": str(locked.public_id)},
         )
     return locked
+
+
+def signature_key_again(
+    *,
+    actor: User,
+    initiative: Initiative,
+    sheet_number: int,
+    line_number: int,
+    full_name: str,
+    egn: str,
+    address: str,
+    settlement: Settlement | None,
+) -> SecondKeying:
+    """Type a paper line a second time (another person than the first keyer). The keying never
+    counts; ``selectors.keying_mismatches`` compares it with the first entry."""
+    require(actor, "initiatives.enter_paper_signatures", initiative)
+    first = Signature.objects.filter(
+        initiative=initiative, channel=Signature.Channel.PAPER, sheet_number=sheet_number, line_number=line_number
+    ).first()
+    if first is None:
+        raise DomainError(_("This line has not been entered a first time yet."), field="line_number", code="no_first")
+    if first.entered_by_id == actor.pk:
+        raise DomainError(_("The second keying must be done by another person."), code="same_keyer")
+    parsed = egn_module.parse(egn)
+    if settlement is None:
+        raise DomainError(_("Choose the settlement."), field="settlement")
+    try:
+        with transaction.atomic():
+            keying = SecondKeying.objects.create(
+                initiative=initiative,
+                sheet_number=sheet_number,
+                line_number=line_number,
+                identity_key=egn_module.keyed_hash(parsed.value),
+                egn_last2=parsed.last2,
+                full_name=_three_names(full_name),
+                address=clean_text(address, field="address", cap=300, required=True),
+                settlement=settlement,
+                entered_by=actor,
+            )
+            audit_log(
+                actor=actor,
+                action="initiatives.signature.keyed_again",
+                obj=initiative,
+                data={"sheet": sheet_number, "line": line_number},
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("This line has already been keyed a second time."), field="line_number", code="keyed"
+        ) from None
+    return keying

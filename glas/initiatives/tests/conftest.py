@@ -19,7 +19,10 @@ _serial = itertools.count(200)
 
 
 @pytest.fixture(autouse=True)
-def _messages_in_english() -> Iterator[None]:
+def _messages_in_english(settings: Any) -> Iterator[None]:
+    """These tests read the English texts (services and pages); the Bulgarian ones are checked
+    by tests/test_translations.py."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

@@ -340,3 +340,25 @@ def test_a_signers_data_export_lists_their_signatures_masked(client_for, collect
     section = personal_data_export(resident)["initiatives"]
     assert section["signatures"][0]["initiative"] == collecting.title
     assert section["signatures"][0]["egn"].startswith("••••••••")
+
+
+def test_a_second_keying_through_the_page_shows_up_as_a_mismatch(
+    client_for, collecting, promoter, council_secretary, new_egn
+):
+    kresna = Settlement.objects.get(slug="kresna").pk
+    line = {
+        "sheet_number": 2,
+        "line_number": 3,
+        "full_name": "Иван Петров Иванов",
+        "address": "ул. Шипка 1",
+        "settlement": kresna,
+    }
+    assert client_for(promoter).post(url("paper_entry", collecting), {**line, "egn": new_egn()}).status_code == 302
+    council = client_for(council_secretary)
+    assert (
+        council.post(url("paper_entry", collecting), {**line, "egn": new_egn(), "second_keying": "on"}).status_code
+        == 302
+    )
+    assert signature_count(collecting) == 1
+    page = council.get(url("verification", collecting)).content.decode()
+    assert "<td>2</td><td>3</td><td>ЕГН</td>" in page

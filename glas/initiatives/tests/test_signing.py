@@ -330,3 +330,60 @@ def test_the_database_refuses_a_second_row_for_the_same_person(collecting, make_
     )
     with pytest.raises(ValidationError):
         twin.full_clean()
+
+
+def test_double_entry_reports_the_lines_where_the_two_keyings_differ(collecting, promoter, council_secretary, new_egn):
+    from glas.initiatives.selectors import keying_mismatches
+
+    egn = new_egn()
+    paper(collecting, promoter, sheet=4, line=1, egn=egn)
+    paper(collecting, promoter, sheet=4, line=2, egn=new_egn(), name="Мария Иванова Петрова")
+    again = services.signature_key_again
+    kresna = Settlement.objects.get(slug="kresna")
+    with pytest.raises(DomainError) as error:
+        again(
+            actor=promoter,
+            initiative=collecting,
+            sheet_number=4,
+            line_number=1,
+            full_name="Иван Петров Иванов",
+            egn=egn,
+            address="ул. Шипка 1",
+            settlement=kresna,
+        )
+    assert error.value.code == "same_keyer"
+    again(
+        actor=council_secretary,
+        initiative=collecting,
+        sheet_number=4,
+        line_number=1,
+        full_name="иван петров иванов",
+        egn=egn,
+        address="ул.  Шипка 1",
+        settlement=kresna,
+    )
+    again(
+        actor=council_secretary,
+        initiative=collecting,
+        sheet_number=4,
+        line_number=2,
+        full_name="Мария Иванова Петрова",
+        egn=new_egn(),
+        address="ул. Шипка 1",
+        settlement=kresna,
+    )
+    mismatches = keying_mismatches(collecting)
+    assert [(m.sheet_number, m.line_number, m.fields) for m in mismatches] == [(4, 2, ["ЕГН"])]
+    assert signature_count(collecting) == 2
+    with pytest.raises(DomainError) as error:
+        again(
+            actor=council_secretary,
+            initiative=collecting,
+            sheet_number=9,
+            line_number=9,
+            full_name="Иван Петров Иванов",
+            egn=new_egn(),
+            address="ул. Шипка 1",
+            settlement=kresna,
+        )
+    assert error.value.code == "no_first"

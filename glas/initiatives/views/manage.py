@@ -144,8 +144,10 @@ def paper_entry(request: AuthedRequest, public_id: str) -> HttpResponse:
     settlements = selectors.territory_settlements(initiative)
     form = forms.PaperSignatureForm(request.POST or None, settlements=settlements)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        enter = services.signature_key_again if data.pop("second_keying") else services.signature_enter_paper
         try:
-            services.signature_enter_paper(actor=request.user, initiative=initiative, **form.cleaned_data)
+            enter(actor=request.user, initiative=initiative, **data)
         except DomainError as error:
             form_error(form, error)
         else:

@@ -31,6 +31,7 @@ def _page(request: AuthedRequest, initiative: Initiative, **overrides: object) -
         "import_form": forms.RegistryAnswerForm(),
         "invalidate_form": forms.InvalidateForm(),
         "report": None,
+        "mismatches": selectors.keying_mismatches(initiative),
         **overrides,
     }
     report = overrides.get("report")
