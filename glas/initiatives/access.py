@@ -39,8 +39,11 @@ def get_initiative_for_user(user: Any, public_id: Any) -> Initiative:
 
 
 def get_initiative_for_paper_entry(user: Any, public_id: Any) -> Initiative:
+    """A binding initiative whose paper lists this person may enter (petitions have none)."""
     initiative = get_initiative_for_user(user, public_id)
     require_perm(user, "initiatives.enter_paper_signatures", initiative)
+    if not initiative.is_binding:
+        raise Http404
     return initiative
 
 

@@ -362,3 +362,7 @@ def test_a_second_keying_through_the_page_shows_up_as_a_mismatch(
     assert signature_count(collecting) == 1
     page = council.get(url("verification", collecting)).content.decode()
     assert "<td>2</td><td>3</td><td>ЕГН</td>" in page
+
+
+def test_a_petition_has_no_paper_entry_page(client_for, petition, council_secretary):
+    assert client_for(council_secretary).get(url("paper_entry", petition)).status_code == 404
