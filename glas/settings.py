@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "glas.integrity",
     "glas.consultations",
     "glas.bureau",
+    "glas.initiatives",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,11 @@ ACCOUNT_RATE_LIMITS = {
 SURVEYS_PUBLIC_RATE_LIMIT = env_int("SURVEYS_PUBLIC_RATE_LIMIT", 30)
 # Requests to the citizens' bureau through the web form, per client address and hour.
 BUREAU_ASK_RATE_LIMIT = env_int("BUREAU_ASK_RATE_LIMIT", 10)
+# Fraud controls of online signing (initiatives): more signatures than this per hour from one
+# client address, or from one e-mail domain (other than the large free providers), are held for
+# review. Not law: a platform setting.
+INITIATIVES_SIGN_LIMIT_PER_ADDRESS = env_int("INITIATIVES_SIGN_LIMIT_PER_ADDRESS", 20)
+INITIATIVES_SIGN_LIMIT_PER_DOMAIN = env_int("INITIATIVES_SIGN_LIMIT_PER_DOMAIN", 200)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Glas"
 # RFC 6238 §5.2: accept the code of the previous or next 30-second step too, so a code typed

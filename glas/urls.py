@@ -28,6 +28,7 @@ urlpatterns = [
     path("council/", include("glas.council.urls")),
     path("consultations/", include("glas.consultations.urls")),
     path("bureau/", include("glas.bureau.urls")),
+    path("initiatives/", include("glas.initiatives.urls")),
 ]
 
 handler400 = "glas.core.views.bad_request"

@@ -10,6 +10,7 @@ from glas.bureau.api import router as bureau_router
 from glas.consultations.api import router as consultations_router
 from glas.core.api import router as core_router
 from glas.council.api import router as council_router
+from glas.initiatives.api import router as initiatives_router
 from glas.surveys.api import router as surveys_router
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api.add_router("/surveys/", surveys_router)
 api.add_router("/council/", council_router)
 api.add_router("/consultations/", consultations_router)
 api.add_router("/bureau/", bureau_router)
+api.add_router("/initiatives/", initiatives_router)
 
 
 class MeOut(Schema):

@@ -1,0 +1,63 @@
+"""Writes of the initiatives app (services ``<noun>_<verb>(*, actor, ...)``)."""
+
+from glas.initiatives.services.lifecycle import (
+    committee_member_confirm,
+    committee_member_for_token,
+    committee_member_invite,
+    compute_thresholds,
+    initiative_archive,
+    initiative_create,
+    initiative_open_collection,
+    initiative_record_decision,
+    initiative_review,
+    initiative_start_verification,
+    initiative_submit_for_review,
+    initiative_submit_signatures,
+    initiative_update,
+    referendum_record_outcome,
+    referendum_validity,
+)
+from glas.initiatives.services.signing import (
+    counter_add,
+    signature_enter_paper,
+    signature_key_again,
+    signature_review,
+    signature_sign,
+    signature_withdraw,
+)
+from glas.initiatives.services.verification import (
+    ImportReport,
+    registry_answer_import,
+    signatures_export_log,
+    signatures_invalidate,
+    verification_complete,
+)
+
+__all__ = [
+    "ImportReport",
+    "committee_member_confirm",
+    "committee_member_for_token",
+    "committee_member_invite",
+    "compute_thresholds",
+    "counter_add",
+    "initiative_archive",
+    "initiative_create",
+    "initiative_open_collection",
+    "initiative_record_decision",
+    "initiative_review",
+    "initiative_start_verification",
+    "initiative_submit_for_review",
+    "initiative_submit_signatures",
+    "initiative_update",
+    "referendum_record_outcome",
+    "referendum_validity",
+    "registry_answer_import",
+    "signature_enter_paper",
+    "signature_key_again",
+    "signature_review",
+    "signature_sign",
+    "signature_withdraw",
+    "signatures_export_log",
+    "signatures_invalidate",
+    "verification_complete",
+]
