@@ -86,4 +86,17 @@ def seed_declarations(say: Callable[[str], Any]) -> None:
         interests="Няма декларирани интереси (примерни данни)",
         is_demo=True,
     )
-    say(f"Declarations: {InterestDeclaration.objects.count()} demo declarations")
+    services.ethics_code_publish(
+        actor=secretary,
+        title="Етичен кодекс на служителите в Община Кресна (примерен текст)",
+        adopted_by="Заповед на кмета (примерни данни)",
+        text=(
+            "Примерен текст за демонстрация, не приетият кодекс.\n\n"
+            "1. Служителите изпълняват задълженията си законосъобразно, безпристрастно и честно.\n\n"
+            "2. Служителите не приемат подаръци и облаги, които могат да повлияят на решенията им.\n\n"
+            "3. При конфликт на интереси служителят го декларира и не участва в решението.\n\n"
+            "4. Служителите се отнасят с уважение към гражданите и отговарят в срок."
+        ),
+        is_demo=True,
+    )
+    say(f"Declarations: {InterestDeclaration.objects.count()} demo declarations; a demo ethics code")

@@ -201,3 +201,12 @@ class FlagReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the conflict is confirmed: it is published with the declaration."),
     )
+
+
+class EthicsCodeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    adopted_by = forms.CharField(
+        label=_("Adopted by"), max_length=300, help_text=_("The order or decision and its date.")
+    )
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 16}))
+    document = forms.FileField(label=_("Or the code as a PDF file"), required=False)

@@ -350,3 +350,26 @@ class VoteFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vote_id}: {self.company_id}"
+
+
+class EthicsCode(models.Model):
+    """The ethics code of the municipality's employees as adopted, published with a way to report
+    a breach. A new version replaces the published one; earlier versions stay listed."""
+
+    title = models.CharField(_("title"), max_length=300)
+    adopted_by = models.CharField(_("adopted by"), max_length=300, help_text=_("The order or decision and its date."))
+    text = models.TextField(_("text"), blank=True)
+    document = models.FileField(_("document (PDF)"), upload_to="ethics/", blank=True)
+    published_on = models.DateField(_("published on"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("ethics code")
+        verbose_name_plural = _("ethics codes")
+        ordering = ["-published_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text="") | ~Q(document=""), name="integrity_ethics_has_content")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

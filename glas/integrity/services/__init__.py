@@ -4,6 +4,7 @@ declarations with the check of council votes (``declarations``)."""
 from glas.integrity.services.declarations import (
     declaration_file,
     declaration_withdraw,
+    ethics_code_publish,
     vote_conflicts_scan,
     vote_flag_review,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "attachment_read",
     "declaration_file",
     "declaration_withdraw",
+    "ethics_code_publish",
     "identity_approve",
     "identity_request",
     "identity_reveal",

@@ -20,7 +20,7 @@ from glas.core.audit import audit_log
 from glas.core.exceptions import DomainError
 from glas.core.text import clean_plain_text
 from glas.council.models import search_key
-from glas.integrity.models import DeclaredCompany, InterestDeclaration, VoteFlag
+from glas.integrity.models import DeclaredCompany, EthicsCode, InterestDeclaration, VoteFlag
 
 if TYPE_CHECKING:
     from glas.accounts.models import User
@@ -183,3 +183,33 @@ def vote_flag_review(*, actor: User, flag: VoteFlag, status: str, note: str = ""
         flag.refresh_from_db()
         audit_log(actor=actor, action="integrity.vote_flag.reviewed", obj=flag, data={"status": status})
     return flag
+
+
+def ethics_code_publish(
+    *,
+    actor: User,
+    title: str,
+    adopted_by: str,
+    text: str = "",
+    document: UploadedFile | None = None,
+    is_demo: bool = False,
+) -> EthicsCode:
+    """Publish (a new version of) the employees' ethics code."""
+    _require(actor, "integrity.manage_declarations")
+    body = clean_plain_text(text, cap=100_000, field="text")
+    if not body and document is None:
+        raise DomainError(_("Give the text of the code or upload it as a PDF file."), field="text")
+    title = clean_plain_text(title, cap=300, field="title")
+    adopted = clean_plain_text(adopted_by, cap=300, field="adopted_by")
+    if not title or not adopted:
+        raise DomainError(_("This field is required."), field="title" if not title else "adopted_by")
+    _document(document)
+    with transaction.atomic():
+        code = EthicsCode(
+            title=title, adopted_by=adopted, text=body, published_on=timezone.localdate(), is_demo=is_demo
+        )
+        if document is not None:
+            code.document.save(f"ethics-{timezone.localdate():%Y%m%d}.pdf", document, save=False)
+        code.save()
+        audit_log(actor=actor, action="integrity.ethics_code.published", obj=code)
+    return code

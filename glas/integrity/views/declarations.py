@@ -111,3 +111,40 @@ def flag_review(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose whether the conflict is confirmed or dismissed."))
     return redirect("integrity:flags")
+
+
+@require_GET
+def ethics(request: HttpRequest) -> HttpResponse:
+    from glas.integrity.models import EthicsCode
+
+    codes = list(EthicsCode.objects.all()[:20])
+    return render(request, "integrity/ethics.html", {"code": codes[0] if codes else None, "earlier": codes[1:]})
+
+
+@require_GET
+def ethics_document(request: HttpRequest, pk: int) -> FileResponse:
+    from glas.integrity.models import EthicsCode
+
+    code = get_object_or_404(EthicsCode, pk=pk)
+    if not code.document:
+        raise Http404
+    response = FileResponse(code.document.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ethics-code-{code.published_on:%Y%m%d}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ethics_publish(request: AuthedRequest) -> HttpResponse:
+    require_perm(request.user, "integrity.manage_declarations")
+    form = forms.EthicsCodeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ethics_code_publish(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The ethics code was published."))
+            return redirect("integrity:ethics")
+    return render(request, "integrity/ethics_publish.html", {"form": form}, status=400 if form.is_bound else 200)
