@@ -45,8 +45,10 @@ def _frozen_day() -> Iterator[Any]:
         yield
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def pages_in_english(settings: Any) -> None:
+    """Pages are read in English too (the Bulgarian catalogue is complete, and Bulgarian is the
+    default language)."""
     settings.LANGUAGE_CODE = "en"
 
 

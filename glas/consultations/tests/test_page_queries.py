@@ -11,7 +11,7 @@ from django.urls import reverse
 from glas.consultations import services
 from glas.consultations.models import Contribution, Paragraph, Reaction
 
-MAX_QUERIES = 16
+MAX_QUERIES = 18  # the draft and its comments, plus the opinion map link and the commission's opinions
 
 
 def big_text(articles: int, paragraphs: int) -> str:
