@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -152,12 +153,27 @@ def client_for() -> Callable[[User | None], Client]:
     return factory
 
 
+BROWSER_ON_SQLITE_ONLY = (
+    "browser tests run once, on SQLite: pages do not depend on the database "
+    "(GLAS_BROWSER_ON_POSTGRES=1 runs them on PostgreSQL too)"
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``postgres_only`` (real concurrency with row locks) are skipped on SQLite."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    """Tests marked ``postgres_only`` (real concurrency with row locks) are skipped on SQLite.
+    Browser tests are skipped on PostgreSQL unless ``GLAS_BROWSER_ON_POSTGRES=1``: CI runs the
+    suite on both databases within its time limit, and what the browser checks (markup,
+    accessibility, keyboard, pages without JavaScript) is the same on both."""
+    on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    if not on_postgres:
         skip = pytest.mark.skip(reason="needs PostgreSQL (row locks under real concurrency)")
         for item in items:
             if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+    elif os.environ.get("GLAS_BROWSER_ON_POSTGRES") != "1":
+        skip = pytest.mark.skip(reason=BROWSER_ON_SQLITE_ONLY)
+        for item in items:
+            if "browser" in item.keywords:
                 item.add_marker(skip)
 
 
