@@ -27,3 +27,15 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+
+# With pytest-xdist each worker gets its own Redis database: tests empty the cache before each
+# test (FLUSHDB), which must not wipe another worker's rate-limit counters, used TOTP codes or
+# cached sessions in the middle of its test.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
+    _base = int(_parts.path.strip("/") or 0)
+    _index = (_base - 1 - int(_WORKER[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_parts._replace(path=f"/{_index}"))  # noqa: F405
