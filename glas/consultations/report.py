@@ -57,15 +57,10 @@ def report_context(draft: Draft) -> dict[str, object]:
     return {"draft": draft, "rows": rows(draft), "hidden": hidden_count(draft), "generated": timezone.localtime()}
 
 
-def _no_fetch(url: str, *args: object, **kwargs: object) -> object:
-    raise ValueError("The report PDF loads nothing from outside.")
-
-
 def report_pdf(draft: Draft) -> bytes:
-    from weasyprint import HTML
+    from glas.core.pdf import html_to_pdf
 
-    html = render_to_string("consultations/report_pdf.html", report_context(draft))
-    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+    return html_to_pdf(render_to_string("consultations/report_pdf.html", report_context(draft)))
 
 
 def report_docx(draft: Draft) -> bytes:

@@ -100,10 +100,7 @@ def xlsx_bytes(initiative: Initiative) -> bytes:
 
 
 def sheet_pdf(html: str) -> bytes:
-    """A printable signature sheet (WeasyPrint; nothing is fetched)."""
-    from weasyprint import HTML
+    """A printable signature sheet (nothing is fetched)."""
+    from glas.core.pdf import html_to_pdf
 
-    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError("Signature sheets fetch nothing.")
-
-    return bytes(HTML(string=html, url_fetcher=no_fetch).write_pdf())
+    return html_to_pdf(html)

@@ -539,18 +539,6 @@ def export_file(survey: Survey, structure: Structure, fmt: str) -> IO[bytes]:
     raise ValueError(fmt)
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    raise ValueError("The codebook PDF loads nothing from outside.")
-
-
-def html_to_pdf(html: str) -> bytes:
-    """The codebook page as PDF (WeasyPrint; the page carries its own styles, nothing is
-    fetched)."""
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
-
-
 def estimated_sizes(responses: int, variables: int) -> dict[str, int]:
     """About how many bytes each format takes, to show before downloading."""
     cells = responses * variables

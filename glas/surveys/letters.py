@@ -82,14 +82,3 @@ def letters_html(survey: Survey, invitations: QuerySet[Invitation]) -> str:
         "municipality": current_municipality_or_none(),
     }
     return render_to_string("surveys/letters/invitation_letters.html", context)
-
-
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    raise ValueError("Letters load nothing from outside.")
-
-
-def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint, with nothing fetched: the letters carry their own styles."""
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())

@@ -11,6 +11,7 @@ from django.core import mail
 
 from glas.core.exceptions import DomainError
 from glas.core.models import AuditEntry
+from glas.core.pdf import html_to_pdf
 from glas.surveys import letters, services
 from glas.surveys.models import Invitation
 from glas.surveys.tasks import send_invitation_emails
@@ -124,4 +125,4 @@ def test_letters_are_one_page_per_invitation_without_an_email_address(researcher
     for invitation in invitations:
         assert f"{invitation.short_code[:4]}-{invitation.short_code[4:]}" in html
     assert f"/surveys/{confidential.public_id}/" in html
-    assert pdf_page_count(letters.html_to_pdf(html)) == 3
+    assert pdf_page_count(html_to_pdf(html)) == 3

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from glas.core.access import require_perm
 from glas.core.exceptions import DomainError
+from glas.core.pdf import html_to_pdf
 from glas.core.types import AuthedRequest
 from glas.surveys import letters, monitor, services
 from glas.surveys.access import get_survey_for_design
@@ -135,7 +136,7 @@ def fieldwork_letters(request: AuthedRequest, public_id: Any) -> HttpResponse:
     if not invitations:
         messages.info(request, _("There are no letters to print: every invitation has an e-mail address or is done."))
         return redirect("surveys:fieldwork_invitations", public_id=survey.public_id)
-    pdf = letters.html_to_pdf(letters.letters_html(survey, invitations))
+    pdf = html_to_pdf(letters.letters_html(survey, invitations))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letters-{str(survey.public_id)[:8]}.pdf"'
     return response

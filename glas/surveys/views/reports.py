@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from glas.core.exceptions import DomainError
+from glas.core.pdf import html_to_pdf
 from glas.core.types import AuthedRequest
-from glas.surveys import exports, selectors, services
+from glas.surveys import selectors, services
 from glas.surveys.access import (
     get_published_report,
     get_report_for_editing,
@@ -329,7 +330,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     shown = _shown(request, slug)
     context = _page_context(request, shown)
     return _download(
-        shown, "pdf", lambda: exports.html_to_pdf(render_to_string("surveys/report_pdf.html", context, request=request))
+        shown, "pdf", lambda: html_to_pdf(render_to_string("surveys/report_pdf.html", context, request=request))
     )
 
 

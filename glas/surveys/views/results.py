@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from glas.core.exceptions import DomainError
+from glas.core.pdf import html_to_pdf
 from glas.core.types import AuthedRequest
 from glas.surveys import exports, services
 from glas.surveys.access import get_survey_for_results, get_survey_with_public_results
@@ -78,7 +79,7 @@ def results_codebook_pdf(request: AuthedRequest, public_id: str) -> HttpResponse
     context = {"survey": survey, "variables": exports.export_variables(survey_structure(survey))}
     services.survey_export_log(actor=request.user, survey=survey, fmt="codebook.pdf")
     html = render_to_string("surveys/codebook_pdf.html", context, request=request)
-    response = HttpResponse(exports.html_to_pdf(html), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     _attachment(response, survey, "codebook.pdf")
     return response
 
