@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from glas.core.audit import audit_log
+from glas.core.csvtext import csv_text
 from glas.core.exceptions import DomainError
 from glas.core.forms import text_problem
 from glas.council.models import Councillor, Decision, Session, Term, Vote
@@ -108,8 +109,6 @@ MAJORITIES = {
     "two thirds": Decision.Majority.TWO_THIRDS,
     "two_thirds": Decision.Majority.TWO_THIRDS,
 }
-# What Windows-1251 text written in Bulgarian may hold beyond ASCII (as in the invitations import).
-BULGARIAN_EXTRA = frozenset("ЍѝЁё№«»–—„“”‘’…•·§°€\u00a0")
 NUMBER = re.compile(r"(?:№\s*)?(\d{1,7})")
 
 
@@ -152,30 +151,13 @@ def _line_error(line: int, message: str) -> str:
 
 
 def decode_csv(data: bytes) -> str:
-    unreadable = _("The file is not a CSV text file in UTF-8 or Windows-1251. Save it from the spreadsheet as CSV.")
     if len(data) > MAX_CSV_BYTES:
         raise ImportRefused([_("The file is larger than 2 MB; split it into smaller files.")])
-    if b"\x00" in data:
-        raise ImportRefused([unreadable])
-    text: str | None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = _decode_cp1251(data)
-    if text is None or any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
-        raise ImportRefused([unreadable])
-    return text
-
-
-def _decode_cp1251(data: bytes) -> str | None:
-    try:
-        text = data.decode("cp1251")
-    except UnicodeDecodeError:
-        return None
-    beyond_ascii = [char for char in text if ord(char) > 127]
-    letters = [char for char in beyond_ascii if "А" <= char <= "я"]
-    if not letters or any(not ("А" <= char <= "я" or char in BULGARIAN_EXTRA) for char in beyond_ascii):
-        return None
+    text = csv_text(data)
+    if text is None:
+        raise ImportRefused(
+            [_("The file is not a CSV text file in UTF-8 or Windows-1251. Save it from the spreadsheet as CSV.")]
+        )
     return text
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from glas.core.audit import audit_log
+from glas.core.csvtext import csv_text
 from glas.core.exceptions import DomainError
 from glas.core.forms import text_problem
 from glas.core.models import Settlement
@@ -70,9 +70,6 @@ HEADINGS = {
     "stratum": "stratum",
     "страта": "stratum",
 }
-# What Windows-1251 text written in Bulgarian may hold beyond ASCII: the Bulgarian alphabet
-# (with Ѝ/ѝ) and common typographic signs. Bytes that decode to anything else are not such text.
-BULGARIAN_EXTRA = frozenset("ЍѝЁё№«»–—„“”‘’…•·§°€\u00a0")
 
 
 class ImportRefused(DomainError):
@@ -145,32 +142,11 @@ def _line_error(line: int, message: str) -> str:
 
 
 def _decode(data: bytes) -> str:
-    unreadable = _("The file is not a CSV text file in UTF-8 or Windows-1251. Save it from the spreadsheet as CSV.")
-    if b"\x00" in data:
-        raise ImportRefused([unreadable])
-    text: str | None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = _decode_cp1251(data)
+    text = csv_text(data)
     if text is None:
-        raise ImportRefused([unreadable])
-    if any(unicodedata.category(char) == "Cc" and char not in "\t\r\n" for char in text):
-        raise ImportRefused([unreadable])
-    return text
-
-
-def _decode_cp1251(data: bytes) -> str | None:
-    """The text if ``data`` reads as Bulgarian in Windows-1251: everything beyond ASCII is a
-    Bulgarian letter or a common typographic sign, and there is at least one letter."""
-    try:
-        text = data.decode("cp1251")
-    except UnicodeDecodeError:
-        return None
-    beyond_ascii = [char for char in text if ord(char) > 127]
-    letters = [char for char in beyond_ascii if "А" <= char <= "я"]
-    if not letters or any(not ("А" <= char <= "я" or char in BULGARIAN_EXTRA) for char in beyond_ascii):
-        return None
+        raise ImportRefused(
+            [_("The file is not a CSV text file in UTF-8 or Windows-1251. Save it from the spreadsheet as CSV.")]
+        )
     return text
 
 
