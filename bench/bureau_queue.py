@@ -10,12 +10,19 @@ and p50/p99 latency per page. Standard library only.
 ``--setup`` runs ``manage.py bench_bureau_setup`` (50,000 synthetic cases; it also prints the
 number of queries of each page at 1,000 and 50,000 cases) with the current environment. See
 bench/README.md.
+
+With ``wrk`` installed (Debian package ``wrk``; ``--tool wrk``, the default when it is found)
+each page is loaded on its own for ``--seconds`` after a warm-up, by a load generator written
+in C that leaves the cores to the server; ``--tool python`` mixes the three pages from a thread
+pool in this process (which itself uses a good part of a core at these rates).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +47,37 @@ def fetch(base: str, path: str, session: str) -> float:
     return time.perf_counter() - started
 
 
+def wrk(url: str, session: str, concurrency: int, seconds: int) -> str:
+    """One page under ``wrk`` at ``concurrency`` connections: requests/s, p50, p99, errors."""
+    output = subprocess.run(  # noqa: S603
+        [  # noqa: S607 - wrk from the PATH
+            "wrk",
+            f"-t{min(2, concurrency)}",
+            f"-c{concurrency}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Cookie: sessionid={session}",
+            "-H",
+            "Accept-Language: bg",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"50%\s+([\d.]+\w+)", output)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if not (rate and p50 and p99):
+        raise SystemExit(f"could not read wrk's output:\n{output}")
+    return (
+        f"{float(rate.group(1)):.1f} requests/s at concurrency {concurrency} for {seconds} s; "
+        f"p50 {p50.group(1)}, p99 {p99.group(1)}; errors {errors.group(1) if errors else 0}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
@@ -47,6 +85,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=30, help="per page, with wrk")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
     if args.setup:
         output = subprocess.run(  # noqa: S603
@@ -58,6 +98,19 @@ def main() -> None:
     for row in data.get("query_counts", []):
         print("queries:", row)
     references = data["references"]
+    if args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk")):
+        case_path = "/bureau/cases/" + urllib.parse.quote(references[0]) + "/"
+        pages = [
+            ("advisor queue", "/bureau/cases/", data["advisor_session"]),
+            ("supervisor queue (all)", "/bureau/cases/?view=all", data["supervisor_session"]),
+            ("case page", case_path, data["advisor_session"]),
+        ]
+        for name, path, session in pages:
+            fetch(args.base, path, session)  # a 200, not a redirect to the login page
+            wrk(args.base + path, session, args.concurrency, 5)  # warm-up: every worker has rendered it
+            result = wrk(args.base + path, session, args.concurrency, args.seconds)
+            print(f"{name}: {result}")
+        return
     jobs = []
     for number in range(args.requests):
         page = number % 3

@@ -129,6 +129,8 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Reads every page makes (municipality, roles, second factor) are cached (core/hotcache.py).
+    CACHE_HOT_READS = True
 else:
     # The database cache is shared by every process (web and worker), so rate limits hold
     # across gunicorn workers even without Redis.
@@ -139,6 +141,7 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CACHE_HOT_READS = False
 
 TASK_BACKEND = env_str("TASK_BACKEND", "rq" if REDIS_URL and env_bool("TASKS_ON_REDIS", False) else "db")
 if TASK_BACKEND == "rq":

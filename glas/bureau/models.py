@@ -255,6 +255,12 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["assigned_to", "status", "due_on"], name="bureau_case_queue_idx"),
             models.Index(fields=["status", "due_on"], name="bureau_case_status_idx"),
+            # The queue's counts of open cases (mine, waiting, overdue) read only this index.
+            models.Index(
+                fields=["assigned_to", "due_on"],
+                condition=Q(status__in=["open", "clarification"]),
+                name="bureau_case_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(consent_process=True), name="bureau_case_consent_required"),

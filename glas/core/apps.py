@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Municipality, rules and audit")
 
     def ready(self) -> None:
-        from glas.core import jobs  # noqa: F401  (registers the periodic jobs)
+        from glas.core import jobs, receivers  # noqa: F401  (periodic jobs; cache invalidation)
         from glas.core.demo import register_seeder, seed_municipality_and_rules
 
         register_seeder("core.municipality_and_rules", seed_municipality_and_rules)

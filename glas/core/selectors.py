@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glas.core.exceptions import DomainError
+from glas.core.hotcache import cached_read
 from glas.core.models import AuditEntry, LegalRule, Municipality, PopulationFigure, Settlement
 
 
@@ -23,8 +24,16 @@ def current_municipality() -> Municipality:
         raise Http404(_("This installation has no municipality loaded yet.")) from None
 
 
+def municipality_cache_key() -> str:
+    return f"core:municipality:{settings.GLAS_MUNICIPALITY}"
+
+
 def current_municipality_or_none() -> Municipality | None:
-    return Municipality.objects.filter(code=settings.GLAS_MUNICIPALITY).first()
+    """The municipality (every page's header and footer show it), cached across requests and
+    forgotten whenever a municipality is saved or deleted (``glas/core/receivers.py``)."""
+    return cached_read(
+        municipality_cache_key(), lambda: Municipality.objects.filter(code=settings.GLAS_MUNICIPALITY).first()
+    )
 
 
 def settlements_for(municipality: Municipality) -> QuerySet[Settlement]:

@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rules.permissions import permissions
 
@@ -263,3 +265,41 @@ def test_the_supervisor_sees_advisors_ranked_by_skill_and_place(client_for, citi
     assert advisors_for(case)[0].user == advisor
     page = client_for(supervisor).get(reverse("bureau:case_detail", args=[case.reference]))
     assert "knows this topic" in page.content.decode()
+
+
+def test_the_queue_pages_without_counting_every_case(
+    client_for, register, advisor, supervisor, django_assert_max_num_queries, monkeypatch
+):
+    from glas.bureau.views import work
+
+    monkeypatch.setattr(work, "PAGE_SIZE", 3)
+    cases = [register(advisor) for _ in range(7)]
+    client = client_for(supervisor)
+    seen = []
+    for number, has_next in ((1, True), (2, True), (3, False)):
+        response = client.get(reverse("bureau:queue"), {"view": "all", "ordering": "reference", "page": number})
+        page = response.context["page"]
+        assert page.number == number and page.has_next() is has_next and page.paginator is None
+        seen += [row.reference for row in response.context["rows"]]
+        html = response.content.decode()
+        assert (f"page={number + 1}" in html) is has_next
+        assert "view=all&amp;ordering=reference&amp;page=" in html or number == 1 and not has_next
+    assert seen == sorted(case.reference for case in cases)
+    # A page past the end (an old link) shows the first page instead of an empty one.
+    past = client.get(reverse("bureau:queue"), {"view": "all", "page": "40"})
+    assert past.context["page"].number == 1 and len(past.context["rows"]) == 3
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("bureau:queue"), {"view": "all"})
+    assert not [q for q in queries.captured_queries if "COUNT(*)" in q["sql"] and "bureau_case" in q["sql"]]
+
+
+def test_each_queue_row_carries_its_labels_and_the_same_link_as_reverse(client_for, register, advisor, kresna):
+    from glas.core.models import Settlement
+
+    village = Settlement.objects.get(name="Ощава")
+    case = register(advisor, settlement=village)
+    response = client_for(advisor).get(reverse("bureau:queue"))
+    (row,) = [row for row in response.context["rows"] if row.reference == case.reference]
+    assert row.url == reverse("bureau:case_detail", args=[case.reference])
+    assert row.kind == str(case.get_kind_display()) and row.category == str(case.get_category_display())
+    assert row.settlement == "Oshtava" and row.advisor == advisor.public_name and case.assigned_to == advisor

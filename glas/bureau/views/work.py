@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from glas.bureau.views.public import NEW_LINK, form_error, private
 from glas.core.access import require_perm
 from glas.core.exceptions import DomainError
 from glas.core.models import Settlement
+from glas.core.paging import page_number, slice_page
 from glas.core.selectors import current_municipality_or_none
 from glas.core.types import AuthedRequest
 
@@ -39,15 +39,22 @@ def queue(request: AuthedRequest) -> HttpResponse:
     filters = selectors.parse_queue_filters(request.GET, supervisor=supervisor)
     scope = selectors.advisor_scope(request.user, supervisor=supervisor)
     cases = selectors.case_queue(request.user, filters, supervisor=supervisor, scope=scope)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # No count of the whole list (it may hold tens of thousands of cases): one row more than a
+    # page tells whether there is a next one.
+    page = slice_page(cases.values_list(*selectors.QUEUE_COLUMNS), page_number(request.GET.get("page")), PAGE_SIZE)
+    settlements = list(Settlement.objects.order_by("kind", "name")[:50])
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "page": page,
+        "rows": selectors.queue_rows(page, settlements),
+        "query": query.urlencode(),
         "filters": filters,
         "supervisor": supervisor,
         "counts": selectors.queue_counts(request.user, scope=scope),
         "kinds": Case.Kind.choices,
         "categories": Category.choices,
-        "settlements": Settlement.objects.order_by("kind", "name")[:50],
+        "settlements": settlements,
     }
     return render(request, "bureau/queue.html", context)
 

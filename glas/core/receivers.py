@@ -1,0 +1,18 @@
+"""Keep what core caches across requests true when the data behind it changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from glas.core.hotcache import forget
+from glas.core.models import Municipality
+from glas.core.selectors import municipality_cache_key
+
+
+@receiver(post_save, sender=Municipality)
+@receiver(post_delete, sender=Municipality)
+def _on_municipality_changed(sender: Any, **kwargs: Any) -> None:
+    forget([municipality_cache_key()])
