@@ -56,9 +56,7 @@ def fill(initiative, target: int) -> None:  # type: ignore[no-untyped-def]
         )
     with transaction.atomic():
         Signature.objects.bulk_create(batch, batch_size=5000)
-        SignatureCounter.objects.filter(initiative=initiative, settlement__isnull=True, shard=0).update(
-            count=F("count") + len(batch)
-        )
+        # The lines' settlement's shard (the total is the sum of all the shards).
         SignatureCounter.objects.filter(initiative=initiative, settlement=settlement, shard=0).update(
             count=F("count") + len(batch)
         )

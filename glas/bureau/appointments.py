@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from icalendar import Calendar, Event
 from glas.bureau.models import Appointment, AppointmentSlot
 from glas.bureau.services import _require, clean_text, token_hash
 from glas.core.audit import audit_log
+from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def appointment_book(
             )
             audit_log(actor=person, action="bureau.appointment.booked", obj=appointment)
             if email:
-                transaction.on_commit(partial(send_appointment_email.enqueue, appointment.pk, "booked"))
+                enqueue_on_commit(send_appointment_email, appointment.pk, "booked")
     except IntegrityError:
         raise DomainError(_("Someone has just booked this time. Choose another."), field="slot") from None
     return appointment, token
@@ -202,6 +202,6 @@ def appointments_remind(*, now: dt.datetime | None = None) -> int:
     for appointment_id in list(due.values_list("id", flat=True)[:500]):
         with transaction.atomic():
             if Appointment.objects.filter(pk=appointment_id, reminded_at__isnull=True).update(reminded_at=now):
-                transaction.on_commit(partial(send_appointment_email.enqueue, appointment_id, "reminder"))
+                enqueue_on_commit(send_appointment_email, appointment_id, "reminder")
                 count += 1
     return count

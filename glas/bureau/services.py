@@ -12,7 +12,6 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -33,6 +32,7 @@ from glas.bureau.models import (
 )
 from glas.core.audit import audit_log
 from glas.core.deadlines import WorkingCalendar, add_months, due_date, rule_due_date
+from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
 from glas.core.forms import text_problem
 from glas.core.selectors import rule_value
@@ -159,7 +159,7 @@ def _notify_citizen(case: Case, message: CaseMessage) -> None:
             url=reverse("bureau:my_case", args=[case.reference]),
         )
     elif case.email:
-        transaction.on_commit(partial(send_case_reply_email.enqueue, message.pk))
+        enqueue_on_commit(send_case_reply_email, message.pk)
 
 
 def _supervisors() -> list[User]:
@@ -313,7 +313,7 @@ def case_submit(*, actor: User | None, request: CaseRequest) -> tuple[Case, str]
         )
         audit_log(actor=citizen, action="bureau.case.submitted", obj=case, data={"kind": case.kind})
         if citizen is None:
-            transaction.on_commit(partial(send_case_confirmation.enqueue, case.pk))
+            enqueue_on_commit(send_case_confirmation, case.pk)
     return case, token
 
 

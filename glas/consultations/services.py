@@ -4,7 +4,6 @@ runs in one transaction and writes one audit entry; e-mail goes after commit, as
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
 import nh3
@@ -32,6 +31,7 @@ from glas.consultations.models import (
 from glas.consultations.text import clean_plain_text, docx_to_text, parse_articles
 from glas.core.audit import audit_log
 from glas.core.deadlines import WorkingCalendar, rule_due_date
+from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
 from glas.core.models import Settlement
 from glas.core.selectors import legal_rule
@@ -444,7 +444,7 @@ def contribution_submit(
         if not signed_in:
             from glas.consultations.tasks import send_confirmation_email
 
-            transaction.on_commit(partial(send_confirmation_email.enqueue, contribution.pk))
+            enqueue_on_commit(send_confirmation_email, contribution.pk)
     return contribution
 
 

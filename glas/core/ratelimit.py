@@ -11,9 +11,11 @@ import hashlib
 import hmac
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -25,13 +27,53 @@ def client_key(request: HttpRequest) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def _window_key(scope: str, key: str, window: int) -> str:
+    return f"ratelimit:{scope}:{key}:{int(time.time() // window)}"
+
+
+def _redis() -> tuple[RedisCache, Any] | None:
+    """Django's Redis cache and its redis-py client, when the cache is Redis."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return backend, backend._cache.get_client(write=True)  # type: ignore[attr-defined]  # Django's client wrapper
+    return None
+
+
+def allow_many(checks: list[tuple[str, str, int, int]]) -> list[bool]:
+    """Count one action for each ``(scope, key, limit, window)``; each is False once its limit
+    was reached in the current window (all are False when the cache is down). With Redis all
+    of them cost one round trip: per key, ``SET NX`` with the window's expiry, then ``INCR``."""
+    try:
+        redis = _redis()
+        if redis is None:
+            return [_allow_generic(scope, key, limit=limit, window=window) for scope, key, limit, window in checks]
+        backend, client = redis
+        pipe = client.pipeline(transaction=False)
+        for scope, key, _limit, window in checks:
+            full_key = backend.make_and_validate_key(_window_key(scope, key, window))
+            pipe.set(full_key, 0, ex=window + 5, nx=True)
+            pipe.incr(full_key)
+        counts = pipe.execute()[1::2]
+    except Exception:  # the cache is down: refuse, do not let the write through
+        logger.warning("rate limit cache unavailable for %s", ", ".join(check[0] for check in checks))
+        return [False] * len(checks)
+    return [int(count) <= limit for count, (_scope, _key, limit, _window) in zip(counts, checks, strict=True)]
+
+
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one action of ``key`` in ``scope``; False once ``limit`` actions were counted in the
     current window of ``window`` seconds (or when the cache is down)."""
-    bucket = int(time.time() // window)
-    cache_key = f"ratelimit:{scope}:{key}:{bucket}"
+    return allow_many([(scope, key, limit, window)])[0]
+
+
+def _allow_generic(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """``allow`` on any Django cache (the database cache when there is no Redis)."""
+    cache_key = _window_key(scope, key, window)
     try:
-        count = 1 if cache.add(cache_key, 1, timeout=window + 5) else cache.incr(cache_key)
+        try:
+            count = cache.incr(cache_key)  # the usual case: the window's entry exists
+        except ValueError:  # the first action of the window (or a racing first one)
+            count = 1 if cache.add(cache_key, 1, timeout=window + 5) else cache.incr(cache_key)
     except ValueError:  # the entry expired between add and incr
         count = 1
         cache.set(cache_key, 1, timeout=window + 5)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glas.core.audit import audit_log
+from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
 from glas.core.models import (
     CalendarDay,
@@ -308,7 +308,8 @@ def notify(*, recipients: list[User], kind: str, title: str, body: str = "", url
     from glas.core.tasks import send_notification_email
 
     created = []
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction the notifications stand or fall with it.
+    with transaction.atomic(savepoint=False):
         for user in recipients:
             if not user.is_active:
                 continue
@@ -323,7 +324,7 @@ def notify(*, recipients: list[User], kind: str, title: str, body: str = "", url
             )
             created.append(notification)
             if mode == NotificationPreference.Mode.IMMEDIATE and not notification.email_skipped:
-                transaction.on_commit(partial(send_notification_email.enqueue, notification.pk))
+                enqueue_on_commit(send_notification_email, notification.pk)
     return created
 
 

@@ -30,6 +30,12 @@ def get_public_initiative(public_id: Any) -> Initiative:
     )
 
 
+def get_initiative_to_sign(public_id: Any) -> Initiative:
+    """The initiative a signature is for: the same as ``get_public_initiative`` without its
+    related rows, which signing does not read (the territory check compares ids)."""
+    return get_object_or_404(Initiative, public_id=_uuid(public_id), status__in=Initiative.PUBLIC_STATUSES)
+
+
 def get_initiative_for_user(user: Any, public_id: Any) -> Initiative:
     """An initiative its committee or council staff may open (any status); others get 404."""
     initiative = get_object_or_404(Initiative.objects.select_related(*_RELATED), public_id=_uuid(public_id))

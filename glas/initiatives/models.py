@@ -304,9 +304,13 @@ class Signature(models.Model):
 
 
 class SignatureCounter(models.Model):
-    """One shard of a live count: the total (``settlement`` empty) or one settlement's.
+    """One shard of a live count: one settlement's signatures, or (``settlement`` empty) those
+    with no settlement on record (petition supporters who are not verified residents).
 
-    Signing adds 1 to one random shard with ``F()``; the count is the sum of the shards."""
+    Signing adds 1 to one random shard of its settlement with ``F()``: a single row update, so
+    concurrent signers rarely wait on each other and readers never wait at all. The total is
+    the sum of all the initiative's rows (a fixed number: settlements × shards); a settlement's
+    count is the sum of its shards."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="counters")
     settlement = models.ForeignKey("core.Settlement", on_delete=models.CASCADE, null=True, blank=True, related_name="+")

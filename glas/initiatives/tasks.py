@@ -85,6 +85,31 @@ def notify_signers(initiative_id: int, event: str) -> int:
 
 
 @task()
+def confirm_signature(signature_id: int) -> bool:
+    """Tell an online signer that their signature is recorded: in the app, and by e-mail if
+    their preferences ask for it. Nothing when the signature is gone or was withdrawn."""
+    from glas.core.services import notify
+
+    signature = (
+        Signature.objects.select_related("initiative", "signer")
+        .filter(pk=signature_id, signer__isnull=False)
+        .exclude(status=Signature.Status.WITHDRAWN)
+        .first()
+    )
+    if signature is None or signature.signer is None:
+        return False
+    signer, initiative = signature.signer, signature.initiative
+    with translation.override(signer.language or settings.LANGUAGE_CODE):
+        notify(
+            recipients=[signer],
+            kind="initiatives.signed",
+            title=_("Your signature for “%(title)s” is recorded") % {"title": initiative.title},
+            url=reverse("initiatives:detail", args=[initiative.public_id]),
+        )
+    return True
+
+
+@task()
 def send_committee_invitation(member_id: int, token: str) -> bool:
     """E-mail a committee member the link to confirm their membership (the token is not stored
     in clear anywhere)."""

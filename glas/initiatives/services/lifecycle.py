@@ -9,21 +9,20 @@ import hashlib
 import math
 import secrets
 from decimal import Decimal
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glas.core.audit import audit_log
 from glas.core.deadlines import rule_due_date
+from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
 from glas.core.models import Kmetstvo, Municipality, Settlement
 from glas.core.selectors import legal_rule, rule_value
 from glas.initiatives.models import COUNTER_SHARDS, CommitteeMember, Initiative, SignatureCounter
-from glas.initiatives.selectors import excluded_topics, territory_settlements
+from glas.initiatives.selectors import excluded_topics, signature_count, territory_settlements
 from glas.initiatives.services.common import clean_text, move_to, require, require_status
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ THRESHOLD_RULES = {
 def _notify_signers(initiative: Initiative, event: str) -> None:
     from glas.initiatives.tasks import notify_signers
 
-    transaction.on_commit(partial(notify_signers.enqueue, initiative.pk, event))
+    enqueue_on_commit(notify_signers, initiative.pk, event)
 
 
 def _validate_territory(
@@ -176,7 +175,7 @@ def committee_member_invite(
         audit_log(actor=actor, action="initiatives.committee.invited", obj=initiative, data={"member": member.pk})
         from glas.initiatives.tasks import send_committee_invitation
 
-        transaction.on_commit(partial(send_committee_invitation.enqueue, member.pk, token))
+        enqueue_on_commit(send_committee_invitation, member.pk, token)
     return member, token
 
 
@@ -357,12 +356,7 @@ def initiative_submit_signatures(*, actor: User, initiative: Initiative) -> Init
         locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
         require_status(locked, S.COLLECTING)
         initiative.submitted_at = timezone.now()
-        count = (
-            SignatureCounter.objects.filter(initiative=initiative, settlement__isnull=True).aggregate(n=Sum("count"))[
-                "n"
-            ]
-            or 0
-        )
+        count = signature_count(initiative)
         move_to(initiative, S.SUBMITTED, actor=actor, action="initiatives.signatures.submitted", data={"count": count})
         _notify_signers(initiative, "submitted")
     return initiative

@@ -3,8 +3,8 @@ petitions), paper lists entered by the committee or staff, withdrawal, held sign
 
 A person signs once per initiative: the unique constraint on ``(initiative, identity_key)``
 decides, whatever the channel; a concurrent second attempt fails on the index and is told
-"already signed". Each change of whether a signature counts moves one counter shard by ±1 in
-the same transaction.
+"already signed". Each change of whether a signature counts moves one counter shard (of its
+settlement) by ±1 in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,13 +24,14 @@ from glas.accounts import egn as egn_module
 from glas.accounts.models import ResidentVerification
 from glas.accounts.roles import VerificationLevel
 from glas.core.audit import audit_log
+from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
 from glas.core.models import Settlement
 from glas.core.selectors import rule_value
-from glas.core.services import notify
 from glas.initiatives.emails import email_identity_key
 from glas.initiatives.models import COUNTER_SHARDS, Initiative, SecondKeying, Signature, SignatureCounter
 from glas.initiatives.services.common import clean_text, require
+from glas.initiatives.tasks import confirm_signature
 
 if TYPE_CHECKING:
     from glas.accounts.models import User
@@ -41,21 +41,19 @@ MIN_AGE_RULE = "initiatives.signer.min_age"
 
 
 def counter_add(initiative_id: int, settlement_id: int | None, delta: int) -> None:
-    """Move one random shard of the total (and of the settlement) by ``delta``."""
+    """Move one random shard of the signature's settlement (or of "no settlement") by ``delta``:
+    one row, whose sum with the others is the total."""
     shard = random.randrange(COUNTER_SHARDS)  # noqa: S311  (spreading writes, not security)
-    SignatureCounter.objects.filter(initiative_id=initiative_id, settlement__isnull=True, shard=shard).update(
+    place = {"settlement_id": settlement_id} if settlement_id is not None else {"settlement__isnull": True}
+    updated = SignatureCounter.objects.filter(initiative_id=initiative_id, shard=shard, **place).update(
         count=F("count") + delta
     )
-    if settlement_id is not None:
-        updated = SignatureCounter.objects.filter(
-            initiative_id=initiative_id, settlement_id=settlement_id, shard=shard
-        ).update(count=F("count") + delta)
-        if not updated:  # a settlement outside the territory's list (petitions): create its shard
-            with transaction.atomic():
-                counter, _created = SignatureCounter.objects.get_or_create(
-                    initiative_id=initiative_id, settlement_id=settlement_id, shard=shard
-                )
-                SignatureCounter.objects.filter(pk=counter.pk).update(count=F("count") + delta)
+    if not updated:  # a settlement outside the territory's list (petitions): create its shard
+        with transaction.atomic():
+            counter, _created = SignatureCounter.objects.get_or_create(
+                initiative_id=initiative_id, settlement_id=settlement_id, shard=shard
+            )
+            SignatureCounter.objects.filter(pk=counter.pk).update(count=F("count") + delta)
 
 
 def _require_open(initiative: Initiative, today: dt.date) -> None:
@@ -149,12 +147,9 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
             if signature.counts:
                 counter_add(initiative.pk, settlement_id, +1)
             audit_log(actor=actor, action="initiatives.signature.signed", obj=initiative, data={"held": hold})
-            notify(
-                recipients=[actor],
-                kind="initiatives.signed",
-                title=_("Your signature for “%(title)s” is recorded") % {"title": initiative.title},
-                url=reverse("initiatives:detail", args=[initiative.public_id]),
-            )
+            # The signer's notice is written by a task once this commits (it reads their
+            # preferences and may e-mail them): signing itself is four inserts and an update.
+            enqueue_on_commit(confirm_signature, signature.pk)
     except IntegrityError as error:
         raise _duplicate(error) from None
     return signature

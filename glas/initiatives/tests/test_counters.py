@@ -104,3 +104,33 @@ def test_concurrent_signers_online_and_on_paper_are_all_counted_exactly(collecti
     assert outcomes.count("already_signed") == 8
     assert _exact(collecting) == (40, 40, 40)
     assert sum(n for _s, n in settlement_counts(collecting)) == 40
+
+
+def test_signing_moves_exactly_one_counter_row(collecting, make_resident):
+    resident = make_resident("oshtava")
+    before = dict(SignatureCounter.objects.filter(initiative=collecting).values_list("pk", "count"))
+    services.signature_sign(actor=resident, initiative=collecting)
+    after = dict(SignatureCounter.objects.filter(initiative=collecting).values_list("pk", "count"))
+    moved = {pk for pk in before if after[pk] != before[pk]}
+    assert len(moved) == 1
+    assert SignatureCounter.objects.get(pk=moved.pop()).settlement.slug == "oshtava"
+
+
+def test_the_migration_turns_old_totals_into_remainders(collecting, make_resident):
+    """Before 0003 the rows without a settlement held the total; converting keeps every count."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("glas.initiatives.migrations.0003_counter_rows_without_total")
+    for slug in ("kresna", "oshtava", "oshtava"):
+        services.signature_sign(actor=make_resident(slug), initiative=collecting)
+    by_place = {s.slug: n for s, n in settlement_counts(collecting)}
+    # Write the old layout: the total on the "no settlement" rows.
+    SignatureCounter.objects.filter(initiative=collecting, settlement__isnull=True, shard=3).update(count=3)
+    migration.totals_to_remainders(apps, None)
+    assert signature_count(collecting) == 3
+    assert {s.slug: n for s, n in settlement_counts(collecting)} == by_place
+    assert not SignatureCounter.objects.filter(initiative=collecting, settlement__isnull=True).exclude(count=0)
+    migration.remainders_to_totals(apps, None)
+    assert SignatureCounter.objects.get(initiative=collecting, settlement__isnull=True, shard=0).count == 3

@@ -387,3 +387,32 @@ def test_double_entry_reports_the_lines_where_the_two_keyings_differ(collecting,
             settlement=kresna,
         )
     assert error.value.code == "no_first"
+
+
+def test_the_signer_is_told_by_a_task_after_the_commit_in_their_language(
+    collecting, make_resident, django_capture_on_commit_callbacks
+):
+    from glas.core.models import Notification
+    from glas.initiatives.tasks import confirm_signature
+
+    resident = make_resident()
+    resident.language = "bg"
+    resident.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks() as callbacks:
+        signature = services.signature_sign(actor=resident, initiative=collecting)
+    assert len(callbacks) == 1 and not Notification.objects.filter(recipient=resident).exists()
+    assert confirm_signature.call(signature.pk) is True
+    notice = Notification.objects.get(recipient=resident, kind="initiatives.signed")
+    assert notice.title == f"Подписът Ви за „{collecting.title}“ е отчетен"
+    assert notice.url.endswith(f"/{collecting.public_id}/")
+
+
+def test_no_notice_for_a_signature_withdrawn_before_the_task_ran(collecting, make_resident):
+    from glas.core.models import Notification
+    from glas.initiatives.tasks import confirm_signature
+
+    resident = make_resident()
+    signature = services.signature_sign(actor=resident, initiative=collecting)
+    services.signature_withdraw(actor=resident, initiative=collecting)
+    assert confirm_signature.call(signature.pk) is False
+    assert not Notification.objects.filter(recipient=resident, kind="initiatives.signed").exists()

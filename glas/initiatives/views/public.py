@@ -17,7 +17,7 @@ from glas.core import ratelimit
 from glas.core.exceptions import DomainError
 from glas.core.types import AuthedRequest
 from glas.initiatives import selectors, services
-from glas.initiatives.access import get_public_initiative
+from glas.initiatives.access import get_initiative_to_sign, get_public_initiative
 from glas.initiatives.emails import email_domain
 from glas.initiatives.models import Initiative
 from glas.initiatives.views.common import form_error
@@ -51,21 +51,22 @@ def initiative_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def _suspicious(request: AuthedRequest) -> bool:
     """True when the address or (for a small provider) the e-mail domain signs in bulk."""
     per_address, per_domain = settings.INITIATIVES_SIGN_LIMIT_PER_ADDRESS, settings.INITIATIVES_SIGN_LIMIT_PER_DOMAIN
-    held = not ratelimit.allow_request(request, "initiatives.sign", limit=per_address, window=3600)
+    checks = [("initiatives.sign", ratelimit.client_key(request), per_address, 3600)]
     domain = email_domain(request.user.email)
     if domain not in FREE_MAIL:
-        held |= not ratelimit.allow("initiatives.sign.domain", domain, limit=per_domain, window=3600)
-    return held
+        checks.append(("initiatives.sign.domain", domain, per_domain, 3600))
+    return not all(ratelimit.allow_many(checks))
 
 
 @login_required
 @require_POST
 def initiative_sign(request: AuthedRequest, public_id: str) -> HttpResponse:
-    initiative = get_public_initiative(public_id)
+    initiative = get_initiative_to_sign(public_id)
     try:
         services.signature_sign(actor=request.user, initiative=initiative, hold=_suspicious(request))
     except DomainError as error:
-        return _detail(request, initiative, error=error.message, status=403 if error.code == "unverified" else 400)
+        status = 403 if error.code == "unverified" else 400
+        return _detail(request, get_public_initiative(public_id), error=error.message, status=status)
     messages.success(request, _("Thank you: your signature is recorded."))
     return redirect("initiatives:detail", public_id=initiative.public_id)
 

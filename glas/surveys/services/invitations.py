@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -41,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from glas.core.audit import audit_log
 from glas.core.csvtext import csv_text
+from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
 from glas.core.forms import text_problem
 from glas.core.models import Settlement
@@ -408,7 +408,7 @@ def invitations_send(*, actor: User, survey: Survey, kind: str = "invitation") -
     with transaction.atomic():
         ids = list(invitations_to_send(survey, kind).order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), SEND_CHUNK):
-            transaction.on_commit(partial(send_invitation_emails.enqueue, ids[start : start + SEND_CHUNK], kind))
+            enqueue_on_commit(send_invitation_emails, ids[start : start + SEND_CHUNK], kind)
         audit_log(
             actor=actor,
             action="surveys.invitations.reminded" if kind == "reminder" else "surveys.invitations.sent",

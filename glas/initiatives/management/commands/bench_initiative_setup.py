@@ -150,6 +150,20 @@ class Command(BaseCommand):
                 Session(session_key=store._get_new_session_key(), session_data=store.encode(data), expire_date=expire)
             )
         Session.objects.bulk_create(sessions, batch_size=2000)
+        if engine.__name__.endswith("cached_db"):
+            # As after a real login, the sessions are in the cache too (cached_db writes both).
+            from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+            from django.core.cache import caches
+
+            cache = caches[settings.SESSION_CACHE_ALIAS]
+            for first in range(0, len(sessions), 2000):
+                cache.set_many(
+                    {
+                        KEY_PREFIX + row.session_key: store.decode(row.session_data)
+                        for row in sessions[first : first + 2000]
+                    },
+                    timeout=86400,
+                )
         return [session.session_key for session in sessions]
 
     def _check(self, public_id: str) -> None:
