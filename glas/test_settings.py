@@ -23,6 +23,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise warns on every test client when the collected-static directory is missing (a
+# fresh clone has none; the tests find static files through the finders).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # The browser tests talk to a plain-HTTP live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
