@@ -17,11 +17,12 @@ from glas.core.models import AuditEntry, LegalRule, Municipality, PopulationFigu
 
 
 def current_municipality() -> Municipality:
-    """The municipality this installation serves (``GLAS_MUNICIPALITY``)."""
-    try:
-        return Municipality.objects.get(code=settings.GLAS_MUNICIPALITY)
-    except Municipality.DoesNotExist:
-        raise Http404(_("This installation has no municipality loaded yet.")) from None
+    """The municipality this installation serves (``GLAS_MUNICIPALITY``), from the same cached
+    read as every page's header."""
+    municipality = current_municipality_or_none()
+    if municipality is None:
+        raise Http404(_("This installation has no municipality loaded yet."))
+    return municipality
 
 
 def municipality_cache_key() -> str:
