@@ -12,6 +12,22 @@ from glas.core.access import require_perm
 from glas.initiatives.models import Initiative, Signature
 
 _RELATED = ("municipality", "kmetstvo", "settlement", "promoter")
+# What signing reads of an initiative: its state, dates and territory (ids only), the rules stored
+# at registration, and the title for the audit entry. Reading only these columns halves the cost
+# of the read that every signature makes (the description and question can be long).
+SIGNING_FIELDS = (
+    "public_id",
+    "kind",
+    "status",
+    "title",
+    "territory",
+    "municipality",
+    "kmetstvo",
+    "settlement",
+    "registered_on",
+    "collection_closes_on",
+    "threshold_rules",
+)
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -32,8 +48,11 @@ def get_public_initiative(public_id: Any) -> Initiative:
 
 def get_initiative_to_sign(public_id: Any) -> Initiative:
     """The initiative a signature is for: the same as ``get_public_initiative`` without its
-    related rows, which signing does not read (the territory check compares ids)."""
-    return get_object_or_404(Initiative, public_id=_uuid(public_id), status__in=Initiative.PUBLIC_STATUSES)
+    related rows, which signing does not read (the territory check compares ids), and with only
+    the columns signing reads (``SIGNING_FIELDS``)."""
+    return get_object_or_404(
+        Initiative.objects.only(*SIGNING_FIELDS), public_id=_uuid(public_id), status__in=Initiative.PUBLIC_STATUSES
+    )
 
 
 def get_initiative_for_user(user: Any, public_id: Any) -> Initiative:

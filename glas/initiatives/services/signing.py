@@ -38,6 +38,16 @@ if TYPE_CHECKING:
 
 
 MIN_AGE_RULE = "initiatives.signer.min_age"
+# What signing reads of the signer's verification: the identity key, the birth date and where
+# the permanent address is (ids only, for the territory check).
+VERIFICATION_FIELDS = (
+    "egn_hash",
+    "egn_last2",
+    "birth_date",
+    "settlement__id",
+    "settlement__kmetstvo",
+    "settlement__municipality",
+)
 
 
 def counter_add(initiative_id: int, settlement_id: int | None, delta: int) -> None:
@@ -116,9 +126,14 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
                 ),
                 code="unverified",
             )
-        verification = ResidentVerification.objects.select_related("settlement").filter(user=actor).first()
-        if verification is None:
-            raise DomainError(_("Only residents verified in person can sign online."), code="unverified")
+        try:
+            verification = (
+                ResidentVerification.objects.select_related("settlement")
+                .only(*VERIFICATION_FIELDS)
+                .get(user_id=actor.pk)
+            )
+        except ResidentVerification.DoesNotExist:
+            raise DomainError(_("Only residents verified in person can sign online."), code="unverified") from None
         if not _in_territory(initiative, verification.settlement):
             raise DomainError(
                 _("Your permanent address is outside the territory of this initiative."), code="territory"
@@ -130,8 +145,9 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
         if actor.verification_level < VerificationLevel.EMAIL_CONFIRMED:
             raise DomainError(_("Confirm your e-mail address to support a petition."), code="unconfirmed")
         identity_key, last2 = email_identity_key(actor.email), ""
-        verification = ResidentVerification.objects.filter(user=actor).only("settlement_id").first()
-        settlement_id = verification.settlement_id if verification else None
+        settlement_id = (
+            ResidentVerification.objects.filter(user_id=actor.pk).values_list("settlement_id", flat=True).first()
+        )
     signature = Signature(
         initiative=initiative,
         channel=Signature.Channel.ONLINE,

@@ -64,6 +64,26 @@ def test_a_verified_resident_signs_and_withdraws_through_the_page(client_for, co
     assert signature_count(collecting) == 0
 
 
+def test_signing_reads_the_initiative_and_the_verification_once_each_and_only_what_it_needs(
+    client_for, collecting, make_resident
+):
+    """The read every signature makes is narrowed to the columns signing uses; a column it
+    forgot would be loaded by a second query, which this catches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(make_resident())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url("sign", collecting)).status_code == 302
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    initiative_reads = [sql for sql in selects if 'FROM "initiatives_initiative"' in sql]
+    verification_reads = [sql for sql in selects if 'FROM "accounts_residentverification"' in sql]
+    assert len(initiative_reads) == 1 and len(verification_reads) == 1
+    assert '"description"' not in initiative_reads[0] and '"question"' not in initiative_reads[0]
+    assert '"document"' not in verification_reads[0] and '"verified_by_id"' not in verification_reads[0]
+    assert signature_count(collecting) == 1
+
+
 def test_an_unverified_account_posting_to_the_sign_endpoint_gets_403(client_for, collecting, citizen):
     response = client_for(citizen).post(url("sign", collecting))
     assert response.status_code == 403
