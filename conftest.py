@@ -181,7 +181,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _empty_cache() -> Any:
     """With Redis, each test starts with an empty cache: rate-limit counters live there and,
     unlike the database cache, Redis is not rolled back with the test's transaction."""
-    if "redis" in settings.CACHES["default"]["BACKEND"]:
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         from django.core.cache import cache
 
         cache.clear()

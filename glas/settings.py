@@ -123,7 +123,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "glas.core.cache.RedisCache",  # Django's, sharing one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "glas",
         }

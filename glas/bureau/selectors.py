@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 from django.core.cache import cache
@@ -107,9 +107,11 @@ def case_queue(user: User, filters: QueueFilters, *, supervisor: bool, scope: Q)
     return cases.order_by(*QUEUE_ORDERINGS[filters.ordering])
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    """One line of the queue, with its labels already looked up (once per page, not per row)."""
+class QueueRow(TypedDict):
+    """One line of the queue, ready to print: labels looked up once per page, the deadline
+    formatted, "—" for no settlement or advisor. A dict, because the template language finds a
+    dict's keys on its first try and a dataclass's attributes only after a failed lookup (with
+    fifty rows of eleven cells that difference was a tenth of the page's time)."""
 
     reference: str
     url: str
@@ -119,9 +121,12 @@ class QueueRow:
     category: str
     settlement: str
     advisor: str
-    due_on: dt.date | None
+    due: str
     overdue: bool
     status: str
+
+
+NONE_SHOWN = "—"
 
 
 def queue_rows(lines: Iterable[tuple[Any, ...]], settlements: Iterable[Settlement]) -> list[QueueRow]:
@@ -150,9 +155,9 @@ def queue_rows(lines: Iterable[tuple[Any, ...]], settlements: Iterable[Settlemen
                 escalated=bool(escalated_at and is_open),
                 kind=kinds.get(kind, kind),
                 category=categories.get(category, category),
-                settlement=places.get(place, "") if place else "",
-                advisor=User.public_name_of(advisor, gone) if advisor is not None else "",
-                due_on=due_on,
+                settlement=(places.get(place) if place else None) or NONE_SHOWN,
+                advisor=User.public_name_of(advisor, gone) if advisor is not None else NONE_SHOWN,
+                due=f"{due_on:%d.%m.%Y}" if due_on else "",
                 overdue=bool(is_open and due_on and due_on < today),
                 status=statuses.get(status, status),
             )

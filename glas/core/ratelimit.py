@@ -15,8 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+
+from glas.core.cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def _redis() -> tuple[RedisCache, Any] | None:
     """Django's Redis cache and its redis-py client, when the cache is Redis."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        return backend, backend._cache.get_client(write=True)  # type: ignore[attr-defined]  # Django's client wrapper
+        return backend, backend.redis_client()
     return None
 
 

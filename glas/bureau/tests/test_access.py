@@ -280,7 +280,7 @@ def test_the_queue_pages_without_counting_every_case(
         response = client.get(reverse("bureau:queue"), {"view": "all", "ordering": "reference", "page": number})
         page = response.context["page"]
         assert page.number == number and page.has_next() is has_next and page.paginator is None
-        seen += [row.reference for row in response.context["rows"]]
+        seen += [row["reference"] for row in response.context["rows"]]
         html = response.content.decode()
         assert (f"page={number + 1}" in html) is has_next
         assert "view=all&amp;ordering=reference&amp;page=" in html or number == 1 and not has_next
@@ -299,7 +299,15 @@ def test_each_queue_row_carries_its_labels_and_the_same_link_as_reverse(client_f
     village = Settlement.objects.get(name="Ощава")
     case = register(advisor, settlement=village)
     response = client_for(advisor).get(reverse("bureau:queue"))
-    (row,) = [row for row in response.context["rows"] if row.reference == case.reference]
-    assert row.url == reverse("bureau:case_detail", args=[case.reference])
-    assert row.kind == str(case.get_kind_display()) and row.category == str(case.get_category_display())
-    assert row.settlement == "Oshtava" and row.advisor == advisor.public_name and case.assigned_to == advisor
+    (row,) = [row for row in response.context["rows"] if row["reference"] == case.reference]
+    assert row["url"] == reverse("bureau:case_detail", args=[case.reference])
+    assert row["kind"] == str(case.get_kind_display()) and row["category"] == str(case.get_category_display())
+    assert row["settlement"] == "Oshtava" and row["advisor"] == advisor.public_name and case.assigned_to == advisor
+    assert row["due"] == f"{case.due_on:%d.%m.%Y}" and row["due"] in response.content.decode()
+
+
+def test_a_queue_row_without_settlement_or_advisor_shows_a_dash(client_for, citizen, supervisor):
+    case, _token = services.case_submit(actor=citizen, request=make_request(settlement=None))
+    response = client_for(supervisor).get(reverse("bureau:queue"), {"view": "triage"})
+    (row,) = [row for row in response.context["rows"] if row["reference"] == case.reference]
+    assert row["settlement"] == "—" and row["advisor"] == "—"
