@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from glas.core.selectors import current_municipality_or_none
+from glas.core.selectors import current_municipality_or_none, unread_notification_count
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -12,7 +12,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+        unread = unread_notification_count(user)
     return {
         "municipality": current_municipality_or_none(),
         "large_text": request.COOKIES.get("glas_text") == "large",

@@ -39,9 +39,10 @@ def cached_read(key: str, compute: Callable[[], T]) -> T:
 
 
 def forget(keys: Iterable[str]) -> None:
-    """Drop these keys now and once the current transaction commits."""
+    """Drop these keys now and once the current transaction commits (nothing to do when hot
+    reads are off: nothing was stored)."""
     keys = list(keys)
-    if not keys:
+    if not keys or not settings.CACHE_HOT_READS:
         return
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -13,7 +14,10 @@ from django.utils.translation import gettext as _
 
 from glas.core.exceptions import DomainError
 from glas.core.hotcache import cached_read
-from glas.core.models import AuditEntry, LegalRule, Municipality, PopulationFigure, Settlement
+from glas.core.models import AuditEntry, LegalRule, Municipality, Notification, PopulationFigure, Settlement
+
+if TYPE_CHECKING:
+    from glas.accounts.models import User
 
 
 def current_municipality() -> Municipality:
@@ -34,6 +38,20 @@ def current_municipality_or_none() -> Municipality | None:
     forgotten whenever a municipality is saved or deleted (``glas/core/receivers.py``)."""
     return cached_read(
         municipality_cache_key(), lambda: Municipality.objects.filter(code=settings.GLAS_MUNICIPALITY).first()
+    )
+
+
+def unread_count_cache_key(user_id: int) -> str:
+    return f"core:unread:{user_id}"
+
+
+def unread_notification_count(user: User) -> int:
+    """The number on every signed-in page's "Notifications" link, cached across requests and
+    forgotten when one of the person's notifications is created, saved, deleted or marked read
+    (``glas/core/receivers.py`` and ``services.notification_mark_read``)."""
+    return cached_read(
+        unread_count_cache_key(user.pk),
+        lambda: Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count(),
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from glas.core.audit import audit_log
 from glas.core.enqueue import enqueue_on_commit
 from glas.core.exceptions import DomainError
+from glas.core.hotcache import forget
 from glas.core.models import (
     CalendarDay,
     Kmetstvo,
@@ -30,6 +31,7 @@ from glas.core.models import (
     PopulationFigure,
     Settlement,
 )
+from glas.core.selectors import unread_count_cache_key
 
 if TYPE_CHECKING:
     from glas.accounts.models import User
@@ -334,7 +336,9 @@ def notification_mark_read(*, actor: User, notification_ids: list[int] | None = 
     unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    forget([unread_count_cache_key(actor.pk)])  # an update() sends no signal to the receivers
+    return marked
 
 
 def notification_preference_set(*, actor: User, kind: str, mode: str) -> NotificationPreference:

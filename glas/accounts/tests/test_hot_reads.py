@@ -115,3 +115,29 @@ def test_model_permissions_never_widen_a_glas_permission(make_user):
 def test_superusers_keep_every_permission(make_user):
     root = User.objects.create_superuser("root@example.org", "correct-horse-battery-staple")
     assert root.has_perm("bureau.supervise") and root.has_perm("bureau.change_case")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_unread_count_is_cached_and_every_new_or_read_notification_is_seen(hot, make_user, client):
+    from glas.core import services
+    from glas.core.models import Notification
+    from glas.core.selectors import unread_notification_count
+
+    user = make_user("reader@example.org")
+    other = make_user("other@example.org")
+    assert unread_notification_count(user) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert unread_notification_count(user) == 0
+    assert not [q for q in queries.captured_queries if "core_notification" in q["sql"]]
+
+    services.notify(recipients=[user, other], kind="test", title="One")
+    services.notify(recipients=[user], kind="test", title="Two")
+    assert unread_notification_count(user) == 2 and unread_notification_count(other) == 1
+
+    client.force_login(user)
+    assert '<span class="badge">2' in client.get(reverse("core:notifications")).content.decode()
+    assert client.post(reverse("core:notifications_mark_read")).status_code in (200, 302)
+    assert unread_notification_count(user) == 0 and unread_notification_count(other) == 1
+
+    Notification.objects.filter(recipient=other).delete()  # a queryset delete sends post_delete per row
+    assert unread_notification_count(other) == 0
