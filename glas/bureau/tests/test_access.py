@@ -311,3 +311,19 @@ def test_a_queue_row_without_settlement_or_advisor_shows_a_dash(client_for, citi
     response = client_for(supervisor).get(reverse("bureau:queue"), {"view": "triage"})
     (row,) = [row for row in response.context["rows"] if row["reference"] == case.reference]
     assert row["settlement"] == "—" and row["advisor"] == "—"
+
+
+def test_the_case_page_makes_only_the_action_forms_it_shows(monkeypatch):
+    from glas.bureau import forms
+    from glas.bureau.views.work import ACTION_FORMS, ActionForms
+
+    made = []
+    monkeypatch.setattr(forms.ReasonForm, "__init__", lambda self, *a, **k: made.append(k) or None)
+    bound = {"note": object()}
+    page_forms = ActionForms(bound, {"body": "Template text"})
+    assert page_forms["note"] is bound["note"] and made == []
+    assert page_forms["reply"].initial["body"] == "Template text"
+    assert page_forms["escalate"] is page_forms["escalate"] and len(made) == 1
+    assert set(page_forms) == set(ACTION_FORMS) and len(page_forms) == len(ACTION_FORMS)
+    with pytest.raises(KeyError):
+        page_forms["delete_everything"]

@@ -3,7 +3,7 @@ page and each step on a case (one POST endpoint per step, each calling one servi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +91,27 @@ def case_link(request: AuthedRequest, reference: str) -> HttpResponse:
     return private(render(request, "bureau/case_link.html", {"case": case, "link": link}))
 
 
+class ActionForms(Mapping[str, Any]):
+    """The case page's action forms, each made when the template first shows it: a case shows
+    only the steps open to it (a general inquiry has no extension, no decision, no forwarding),
+    and making all fourteen forms cost more than rendering the ones shown."""
+
+    def __init__(self, bound: dict[str, Any], reply_initial: dict[str, Any] | None) -> None:
+        self._bound, self._reply_initial, self._made = bound, reply_initial, dict(bound)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._made:
+            form_class = ACTION_FORMS[name]  # KeyError for a name no action has
+            self._made[name] = form_class(initial=self._reply_initial if name == "reply" else None)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ACTION_FORMS)
+
+    def __len__(self) -> int:
+        return len(ACTION_FORMS)
+
+
 def case_page(
     request: AuthedRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -106,10 +127,7 @@ def case_page(
         "can_work": request.user.has_perm("bureau.work_case", case),
         "supervisor": request.user.has_perm("bureau.supervise"),
         "advisors": selectors.advisors_for(case) if request.user.has_perm("bureau.supervise") else [],
-        "forms": {
-            name: bound.get(name) or form_class(initial=reply_initial if name == "reply" else None)
-            for name, form_class in ACTION_FORMS.items()
-        },
+        "forms": ActionForms(bound, reply_initial),
         "pick": pick,
         "overdue": case.is_overdue(),
     }
