@@ -10,6 +10,7 @@ class BureauConfig(AppConfig):
     def ready(self) -> None:
         import datetime as dt
 
+        from glas.bureau import receivers  # noqa: F401  (cache invalidation)
         from glas.bureau.demo import seed_bureau
         from glas.bureau.tasks import run_bureau_deadlines
         from glas.core.demo import register_seeder

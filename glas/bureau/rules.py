@@ -12,18 +12,28 @@ from typing import Any
 import rules
 
 from glas.accounts.predicates import is_administrator, is_advisor
+from glas.core.hotcache import cached_read
+
+
+def supervisor_cache_key(user_id: int) -> str:
+    return f"bureau:supervisor:{user_id}"
 
 
 @rules.predicate
 def is_bureau_supervisor(user: Any) -> bool:
-    """An advisor whose bureau profile marks them as supervisor (cached on the user object)."""
+    """An advisor whose bureau profile marks them as supervisor. Asked several times on every
+    bureau page: kept on the user object for the request and, with Redis, across requests
+    (forgotten whenever an advisor profile is saved or deleted: ``glas/bureau/receivers.py``)."""
     if user is None or not user.is_authenticated or not user.has_role("advisor"):
         return False
     cached = getattr(user, "_bureau_supervisor", None)
     if cached is None:
         from glas.bureau.models import AdvisorProfile
 
-        cached = AdvisorProfile.objects.filter(user=user, is_supervisor=True).exists()
+        cached = cached_read(
+            supervisor_cache_key(user.pk),
+            lambda: AdvisorProfile.objects.filter(user_id=user.pk, is_supervisor=True).exists(),
+        )
         user._bureau_supervisor = cached
     return bool(cached)
 

@@ -141,3 +141,24 @@ def test_the_unread_count_is_cached_and_every_new_or_read_notification_is_seen(h
 
     Notification.objects.filter(recipient=other).delete()  # a queryset delete sends post_delete per row
     assert unread_notification_count(other) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bureau_supervisor_flag_is_cached_and_every_change_is_seen(hot, make_user):
+    from glas.bureau.models import AdvisorProfile
+
+    advisor = make_user("advisor-hot@example.org", roles=[Role.ADVISOR])
+    assert not fresh(advisor).has_perm("bureau.supervise")
+    profile = AdvisorProfile.objects.create(user=advisor, is_supervisor=True)
+    assert fresh(advisor).has_perm("bureau.supervise")
+    with CaptureQueriesContext(connection) as queries:
+        assert fresh(advisor).has_perm("bureau.supervise")
+    assert not [q for q in queries.captured_queries if "bureau_advisorprofile" in q["sql"]]
+    profile.is_supervisor = False
+    profile.save()
+    assert not fresh(advisor).has_perm("bureau.supervise")
+    profile.is_supervisor = True
+    profile.save()
+    assert fresh(advisor).has_perm("bureau.supervise")
+    profile.delete()
+    assert not fresh(advisor).has_perm("bureau.supervise")
