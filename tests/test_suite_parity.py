@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("GLAS_PARITY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -45,6 +46,9 @@ def _collected(database_url: str) -> list[str]:
 
 
 def test_the_same_tests_are_collected_on_sqlite_and_postgresql(tmp_path: Path) -> None:
+    if connection.vendor == "postgresql":
+        # It collects under both databases itself: once per CI run is enough.
+        pytest.skip("the collection check runs once, on SQLite (it collects under PostgreSQL itself)")
     if not _postgres_answers():
         pytest.skip("no PostgreSQL server answers")
     on_sqlite = _collected(f"sqlite:///{tmp_path / 'parity.sqlite3'}")
