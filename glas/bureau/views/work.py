@@ -97,7 +97,7 @@ class ActionForms(Mapping[str, Any]):
     and making all fourteen forms cost more than rendering the ones shown."""
 
     def __init__(self, bound: dict[str, Any], reply_initial: dict[str, Any] | None) -> None:
-        self._bound, self._reply_initial, self._made = bound, reply_initial, dict(bound)
+        self._reply_initial, self._made = reply_initial, dict(bound)
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._made:
