@@ -159,6 +159,19 @@ def test_an_admissibility_decision_without_reasons_is_a_400_through_the_page(
     )
     assert response.status_code == 400
     assert Initiative.objects.get(pk=draft.pk).status == "review"
+    # One error summary, the review form's own, whose link leads to the reasons.
+    page = response.content.decode()
+    assert page.count('id="error-summary"') == 1
+    assert 'href="#id_review-reasons"' in page
+
+
+def test_a_step_refused_without_a_form_on_the_page_says_why_above_the_page(client_for, draft, promoter):
+    # A committee of one cannot go to review: the button has no fields, so the page says it.
+    response = client_for(promoter).post(url("action", draft, "submit-review"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('id="error-summary"') == 1
+    assert "The step was not taken" in page and "committee" in page.split('id="error-summary"')[1][:600]
 
 
 def test_the_committee_cannot_take_the_councils_steps(client_for, draft, promoter, make_user):

@@ -86,6 +86,33 @@ def _forms(initiative: Initiative, data: Any = None, only: str = "") -> dict[str
     return built
 
 
+def shown_actions(initiative: Initiative, *, can_manage: bool, is_council: bool) -> set[str]:
+    """The actions whose form or button the manage page shows now (the template asks this)."""
+    status, Status = initiative.status, Initiative.Status
+    shown: set[str] = set()
+    if can_manage and status in (Status.DRAFT, Status.COMMITTEE):
+        shown |= {"invite", "wording", "submit-review"}
+    if can_manage and status == Status.REGISTERED:
+        shown.add("open")
+    if can_manage and status == Status.COLLECTING:
+        shown.add("submit")
+    if is_council:
+        by_status: dict[str, str] = {
+            Status.REVIEW: "review",
+            Status.SUBMITTED: "verify",
+            Status.VERIFICATION: "complete",
+            Status.AWAITING_DECISION: "decision",
+        }
+        if status in by_status:
+            shown.add(by_status[status])
+        ordered = initiative.kind == Initiative.Kind.REFERENDUM and initiative.decision == Initiative.Decision.ORDERED
+        if status == Status.DECIDED and ordered:
+            shown.add("outcome")
+        if status in (Status.DECIDED, Status.OUTCOME, Status.INADMISSIBLE):
+            shown.add("archive")
+    return shown
+
+
 def _manage_page(
     request: AuthedRequest,
     initiative: Initiative,
@@ -95,20 +122,26 @@ def _manage_page(
     error: str = "",
 ) -> HttpResponse:
     built = _forms(initiative)
+    can_manage = request.user.has_perm("initiatives.manage_initiative", initiative)
+    is_council = request.user.has_perm("initiatives.review_initiative")
+    shown = shown_actions(initiative, can_manage=can_manage, is_council=is_council)
     if failed is not None and action in ACTIONS and ACTIONS[action][0] is not None:
         built[action.replace("-", "_")] = failed
+        if action in shown:
+            error = ""  # the form is on the page again, with its own summary of the errors
     context = {
         "initiative": initiative,
         "forms": built,
+        "shown": shown,
         "committee": initiative.committee.all(),
         "timeline": initiative.timeline.all(),
         "progress": selectors.progress(initiative) if initiative.collection_opened_at else None,
         "dashboard": selectors.campaign_dashboard(initiative) if initiative.collection_opened_at else None,
-        "can_manage": request.user.has_perm("initiatives.manage_initiative", initiative),
-        "is_council": request.user.has_perm("initiatives.review_initiative"),
+        "can_manage": can_manage,
+        "is_council": is_council,
         "error": error,
     }
-    status = 400 if error or (failed is not None and failed.errors) else 200
+    status = 400 if failed is not None and (error or failed.errors) else 200
     return render(request, "initiatives/manage.html", context, status=status)
 
 

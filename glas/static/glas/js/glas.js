@@ -7,7 +7,13 @@
     if (summary) { summary.focus(); return true; }
     return false;
   }
-  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    // A form sent from a page reached through the skip link comes back at ".../#main", and the
+    // browser would then move focus to that fragment: drop it, so the errors keep the focus.
+    if (focusErrors(document) && location.hash) {
+      history.replaceState(history.state, "", location.pathname + location.search);
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (focusErrors(event.target)) { return; }
     // The swap removed the control that had focus (say, the button that was pressed): the

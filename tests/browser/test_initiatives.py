@@ -1,0 +1,189 @@
+"""Initiatives in the browser, as the promoter, the council staff, a verified resident and an
+anonymous visitor see them: a referendum proposal from the draft form to paper signatures,
+every page checked with axe-core (WCAG 2.1 A/AA), one h1, a working skip link, and the error
+summaries of the forms people get wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from django.utils import timezone
+
+from conftest import PASSWORD
+from glas.accounts.demo import demo_egn
+from glas.core.models import Settlement
+from glas.initiatives import services
+from glas.initiatives.models import Initiative, Signature
+from glas.initiatives.selectors import signature_count
+from tests.browser.conftest import log_in
+from tests.browser.pages import page_problems
+from tests.browser.test_forms_with_errors import assert_error_summary_leads_to
+
+pytestmark = pytest.mark.browser
+
+
+def submit(page: Any, action: str) -> None:
+    """Press the submit button of the form that posts to ``action`` (a path ending), and wait."""
+    with page.expect_navigation():
+        page.locator(f'main form[action$="{action}"] button[type=submit]').click()
+
+
+def problems(page: Any, language: str = "bg") -> list[str]:
+    path = urlparse(page.url).path
+    return [f"{path}: {problem}" for problem in page_problems(page, language)]
+
+
+def counted(initiative: Initiative) -> int:
+    return signature_count(initiative)
+
+
+def test_a_referendum_proposal_runs_from_the_draft_form_to_paper_signatures(
+    new_context: Callable[..., Any],
+    citizen: Any,
+    council_secretary: Any,
+    verified_resident: Any,
+    make_user: Callable[..., Any],
+) -> None:
+    report: list[str] = []
+    promoter = new_context(language="bg").new_page()
+    log_in(promoter, citizen.email)
+
+    # The draft form: sent empty, it says what is missing; then filled in.
+    promoter.goto("/initiatives/new/")
+    report += problems(promoter)
+    with promoter.expect_navigation():
+        promoter.locator("main form button[type=submit]").click()
+    assert_error_summary_leads_to(promoter, ["id_title", "id_question"])
+    promoter.select_option("#id_kind", "referendum")
+    promoter.fill("#id_title", "Пешеходен мост над Струма")
+    promoter.fill("#id_question", "Съгласни ли сте да бъде построен пешеходен мост над река Струма?")
+    promoter.select_option("#id_territory", "municipality")
+    promoter.select_option("#id_addressee", "council")
+    with promoter.expect_navigation():
+        promoter.locator("main form button[type=submit]").click()
+    initiative = Initiative.objects.get()
+    assert initiative.status == Initiative.Status.DRAFT
+    assert urlparse(promoter.url).path == f"/initiatives/{initiative.public_id}/manage/"
+    report += problems(promoter)
+
+    # The committee: one member invited through the page, one more by the service; both
+    # confirm (the e-mailed link is followed in the page tests of the app).
+    promoter.fill("#id_invite-full_name", "Мария Иванова Петрова")
+    promoter.fill("#id_invite-email", "maria@example.org")
+    submit(promoter, "/action/invite/")
+    services.committee_member_invite(
+        actor=citizen, initiative=initiative, full_name="Петър Георгиев Стоянов", email="petar@example.org"
+    )
+    for member in initiative.committee.all():
+        if member.confirmed_at is None:
+            services.committee_member_confirm(actor=make_user(member.email), member=member)
+    promoter.reload()
+    submit(promoter, "/action/submit-review/")
+    initiative.refresh_from_db()
+    assert initiative.status == Initiative.Status.REVIEW
+    report += problems(promoter)
+
+    # The council staff: a decision without reasons is refused and said so; then registered.
+    council = new_context(language="bg").new_page()
+    log_in(council, council_secretary.email)
+    council.goto(f"/initiatives/{initiative.public_id}/manage/")
+    report += problems(council)
+    council.check("#id_review-admissible_0")
+    submit(council, "/action/review/")
+    assert_error_summary_leads_to(council, ["id_review-reasons"])
+    council.check("#id_review-admissible_0")
+    council.fill("#id_review-reasons", "Въпросът е от местно значение и в правомощията на съвета.")
+    submit(council, "/action/review/")
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.threshold_propose, initiative.threshold_oblige) == ("registered", 227, 453)
+
+    # Collection opens; a verified resident signs on the public page.
+    promoter.reload()
+    promoter.fill("#id_open-closes_on", (timezone.localdate() + dt.timedelta(days=60)).isoformat())
+    submit(promoter, "/action/open/")
+    initiative.refresh_from_db()
+    assert initiative.status == Initiative.Status.COLLECTING
+    report += problems(promoter)
+
+    resident = new_context(language="bg").new_page()
+    log_in(resident, verified_resident.email)
+    resident.goto(f"/initiatives/{initiative.public_id}/")
+    report += problems(resident)
+    submit(resident, "/sign/")
+    assert resident.locator("main form[action$='/withdraw/']").count() == 1
+    report += problems(resident)
+    assert counted(initiative) == 1
+
+    # Paper lines: a mistyped ЕГН is refused without being shown again; a good line counts.
+    promoter.goto(f"/initiatives/{initiative.public_id}/paper/")
+    report += problems(promoter)
+    kresna = Settlement.objects.get(slug="kresna")
+    line = {"#id_sheet_number": "1", "#id_line_number": "1", "#id_full_name": "Иван Петров Иванов"}
+    for selector, value in line.items():
+        promoter.fill(selector, value)
+    promoter.fill("#id_egn", "7501010000")
+    promoter.fill("#id_address", "ул. Шипка 1")
+    promoter.select_option("#id_settlement", str(kresna.pk))
+    with promoter.expect_navigation():
+        promoter.locator("main form button[type=submit]").click()
+    assert_error_summary_leads_to(promoter, ["id_egn"])
+    assert promoter.input_value("#id_egn") == ""
+    promoter.fill("#id_egn", demo_egn(dt.date(1975, 6, 10), 401))
+    with promoter.expect_navigation():
+        promoter.locator("main form button[type=submit]").click()
+    assert Signature.objects.filter(initiative=initiative, channel=Signature.Channel.PAPER).count() == 1
+    assert counted(initiative) == 2
+
+    # The council's verification page, and the public pages in both languages.
+    council.goto(f"/initiatives/{initiative.public_id}/verification/")
+    report += problems(council)
+    visitor = new_context(language="bg").new_page()
+    for path in ("/initiatives/", f"/initiatives/{initiative.public_id}/"):
+        visitor.goto(path)
+        report += problems(visitor)
+    english = new_context(language="en").new_page()
+    english.goto(f"/initiatives/{initiative.public_id}/")
+    report += problems(english, "en")
+    assert report == [], "\n".join(report)
+
+
+def test_signing_works_without_javascript(
+    new_context: Callable[..., Any],
+    citizen: Any,
+    council_secretary: Any,
+    verified_resident: Any,
+    make_user: Callable[..., Any],
+    kresna: Any,
+) -> None:
+    initiative = services.initiative_create(
+        actor=citizen,
+        municipality=kresna,
+        kind=Initiative.Kind.REFERENDUM,
+        title="Детска площадка",
+        question="Съгласни ли сте с детска площадка в Сливница?",
+    )
+    for number in range(2):
+        member, _token = services.committee_member_invite(
+            actor=citizen, initiative=initiative, full_name=f"Член Комитетов {number}", email=f"m{number}@example.org"
+        )
+        services.committee_member_confirm(actor=make_user(f"m{number}@example.org"), member=member)
+    services.initiative_submit_for_review(actor=citizen, initiative=initiative)
+    services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо.")
+    services.initiative_open_collection(
+        actor=citizen, initiative=initiative, closes_on=timezone.localdate() + dt.timedelta(days=30)
+    )
+    page = new_context(language="bg", javascript=False).new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", verified_resident.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    page.goto(f"/initiatives/{initiative.public_id}/")
+    submit(page, "/sign/")
+    assert counted(initiative) == 1
+    submit(page, "/withdraw/")
+    assert counted(initiative) == 0
