@@ -104,8 +104,20 @@ def page_problems(page: Any, language: str) -> list[str]:
     if headings != 1:
         problems.append(f"{headings} h1 elements, expected exactly one")
     problems += skip_link_problems(page)
+    problems += duplicate_id_problems(page)
     problems += axe_violations(page)
     return problems
+
+
+def duplicate_id_problems(page: Any) -> list[str]:
+    """An id given twice: links, labels and the error summary's focus reach only the first
+    (axe-core no longer checks this for ids that no ARIA attribute names)."""
+    duplicates = page.evaluate(
+        """() => { const seen = new Map();
+        for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+        return [...seen].filter(([, n]) => n > 1).map(([id, n]) => id + ' ×' + n); }"""
+    )
+    return [f"duplicate id {duplicate}" for duplicate in duplicates]
 
 
 def skip_link_problems(page: Any) -> list[str]:

@@ -91,6 +91,12 @@ def case_link(request: AuthedRequest, reference: str) -> HttpResponse:
     return private(render(request, "bureau/case_link.html", {"case": case, "link": link}))
 
 
+def action_auto_id(name: str) -> str:
+    """The page shows several action forms with the same fields (a reason, a body, the one-time
+    key): each form's ids start with its action, so that no id is given twice."""
+    return f"id_{name}_%s"
+
+
 class ActionForms(Mapping[str, Any]):
     """The case page's action forms, each made when the template first shows it: a case shows
     only the steps open to it (a general inquiry has no extension, no decision, no forwarding),
@@ -102,7 +108,9 @@ class ActionForms(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         if name not in self._made:
             form_class = ACTION_FORMS[name]  # KeyError for a name no action has
-            self._made[name] = form_class(initial=self._reply_initial if name == "reply" else None)
+            self._made[name] = form_class(
+                initial=self._reply_initial if name == "reply" else None, auto_id=action_auto_id(name)
+            )
         return self._made[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -233,7 +241,7 @@ def case_action(request: AuthedRequest, reference: str, action: str) -> HttpResp
         raise Http404
     case = access.get_case_for_advisor(request.user, reference)
     step = ACTIONS[action]
-    form = step.form(request.POST)
+    form = step.form(request.POST, auto_id=action_auto_id(action))
     if form.is_valid():
         try:
             step.call(request.user, case, form.cleaned_data)

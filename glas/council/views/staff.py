@@ -78,15 +78,21 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "council/staff_session_form.html", context, status=400 if form.errors else 200)
 
 
+# The session page shows three forms, two with a title and two with a file: each form's ids
+# start with its name, so that no id is given twice.
+AUTO_IDS = {"agenda": "id_agenda_%s", "document": "id_document_%s", "minutes": "id_minutes_%s"}
+
+
 def _session_page(request: AuthedRequest, session: Session, *, status: int = 200, **forms: Any) -> HttpResponse:
     detail = selectors.session_detail(session.pk)
     minutes = getattr(detail, "minutes", None)
     context = {
         "session": detail,
         "minutes": minutes,
-        "agenda_form": forms.get("agenda_form") or AgendaItemForm(term=session.term),
-        "document_form": forms.get("document_form") or DocumentForm(session=session),
-        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"text": minutes.text if minutes else ""}),
+        "agenda_form": forms.get("agenda_form") or AgendaItemForm(term=session.term, auto_id=AUTO_IDS["agenda"]),
+        "document_form": forms.get("document_form") or DocumentForm(session=session, auto_id=AUTO_IDS["document"]),
+        "minutes_form": forms.get("minutes_form")
+        or MinutesForm(initial={"text": minutes.text if minutes else ""}, auto_id=AUTO_IDS["minutes"]),
     }
     return render(request, "council/staff_session.html", context, status=status)
 
@@ -101,7 +107,7 @@ def staff_session(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: AuthedRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_change(request.user, pk)
-    form = AgendaItemForm(request.POST, term=session.term)
+    form = AgendaItemForm(request.POST, term=session.term, auto_id=AUTO_IDS["agenda"])
     if form.is_valid():
         try:
             services.agenda_item_add(actor=request.user, session=session, **form.cleaned_data)
@@ -117,7 +123,7 @@ def agenda_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_add(request: AuthedRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_change(request.user, pk)
-    form = DocumentForm(request.POST, request.FILES, session=session)
+    form = DocumentForm(request.POST, request.FILES, session=session, auto_id=AUTO_IDS["document"])
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,7 +146,7 @@ def document_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_save(request: AuthedRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_change(request.user, pk)
-    form = MinutesForm(request.POST, request.FILES)
+    form = MinutesForm(request.POST, request.FILES, auto_id=AUTO_IDS["minutes"])
     if form.is_valid():
         try:
             services.minutes_record(
