@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from glas.bureau import services
+from glas.bureau.models import Case
 from glas.bureau.tests.conftest import make_request
 from tests.browser.conftest import log_in
 from tests.browser.pages import page_problems
@@ -71,4 +72,69 @@ def test_the_advisor_pages_are_accessible(new_context: Callable[..., Any], case_
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         report += [f"{path}: {problem}" for problem in page_problems(page, "bg")]
+    assert report == []
+
+
+def test_an_advisor_records_an_access_to_information_request_and_the_applicant_follows_it(
+    new_context: Callable[..., Any], site: Any, advisor: Any
+) -> None:
+    """A letter with a ЗДОИ request: entered without an address it is refused (the law requires
+    one), then registered; the applicant writes back through the secret link; an extension
+    without reasons is refused inside its panel; the decision is recorded and the applicant
+    reads it.
+
+    Every form here posts from a page that keeps its referrer to this site: with
+    "Referrer-Policy: no-referrer" the browser sent "Origin: null" and the CSRF check refused
+    every advisor's action and the applicant's message (the test client sends no Origin)."""
+    page = new_context(language="bg").new_page()
+    log_in(page, advisor.email)
+    page.goto("/bureau/cases/new/")
+    page.select_option("#id_channel", "letter")
+    page.check("#id_kind_1")  # access to public information
+    page.select_option("#id_category", "information")
+    page.fill("#id_subject", "Договор за улично осветление")
+    page.fill("#id_description", "Моля за копие от договора за улично осветление от 2025 г.")
+    page.select_option("#id_access_form", "paper")
+    page.fill("#id_name", "Иван Петров Иванов")
+    page.select_option("#id_preferred_contact", "letter")
+    page.check("#id_consent_process")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit].button-primary").click()
+    assert_error_summary_leads_to(page, ["id_address"])
+    page.fill("#id_address", "гр. Кресна, ул. „Македония“ 1")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit].button-primary").click()
+    case = Case.objects.get()
+    assert (case.kind, case.channel) == ("zdoi", "letter")
+    report = [f"link page: {problem}" for problem in page_problems(page, "bg")]
+    follow_link = page.locator("main a[href*='/bureau/follow/']").first.get_attribute("href")
+    assert follow_link is not None
+
+    # The applicant writes back through the follow page.
+    applicant = new_context(language="bg").new_page()
+    applicant.goto(follow_link)
+    report += [f"follow page: {problem}" for problem in page_problems(applicant, "bg")]
+    applicant.fill("main form textarea[name=body]", "Предпочитам копието на хартия, ще го взема лично.")
+    with applicant.expect_navigation():
+        applicant.locator("main form button[type=submit]").click()
+    assert case.messages.filter(kind="citizen").count() == 1
+
+    page.goto(f"/bureau/cases/{case.reference}/")
+    assert case.due_on is not None and case.due_on.strftime("%d.%m.%Y") in page.inner_text("main")
+    page.locator("#action-extend summary").click()
+    page.select_option("#id_extend_ground", "volume")
+    with page.expect_navigation():
+        page.locator("#action-extend button[type=submit]").click()
+    assert_error_summary_leads_to(page, ["id_extend_reason"])
+    page.locator("#action-decide summary").click()
+    page.select_option("#id_decide_decision", "full")
+    page.fill("#id_decide_text", "Предоставя се пълен достъп: копие от договора се изпраща по пощата.")
+    with page.expect_navigation():
+        page.locator("#action-decide button[type=submit]").click()
+    case.refresh_from_db()
+    assert case.decided_on is not None
+    report += [f"case page: {problem}" for problem in page_problems(page, "bg")]
+
+    applicant.goto(follow_link)
+    assert "Предоставя се пълен достъп" in applicant.inner_text("main")
     assert report == []

@@ -114,3 +114,22 @@ def test_an_advisor_enters_a_paper_questionnaire_without_accessibility_problems(
     page.click("button[value=next]")
     page.wait_for_url("**/review/")
     assert axe_violations(page) == []
+
+
+def test_an_invitation_link_starts_the_questionnaire_in_the_browser(
+    new_context: Callable[..., Any], researcher: Any
+) -> None:
+    """The invitation's start page keeps its link from other sites, not from this one: with
+    "no-referrer" the browser sent "Origin: null" and the CSRF check refused the start button."""
+    from glas.surveys import services
+    from glas.surveys.models import Response
+
+    survey = every_type_survey(researcher, anonymity="confidential")
+    _invitation, token = services.invitation_create(actor=researcher, survey=survey)
+    page = new_context(language="bg").new_page()
+    response = page.goto(f"/surveys/{survey.public_id}/i/{token}/")
+    assert response is not None and response.headers["referrer-policy"] == "same-origin"
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/page/1/")
+    assert axe_violations(page) == []
+    assert Response.objects.filter(survey=survey, channel=Response.Channel.INVITATION).count() == 1

@@ -236,10 +236,10 @@ def test_the_web_intake_page_renders_for_everyone(client_for, citizen):
     assert client_for(citizen).post(reverse("bureau:ask"), {**INTAKE_POST}).status_code == 302
 
 
-def test_the_follow_page_is_not_cached_and_sends_no_referrer(client_for, citizen):
+def test_the_follow_page_is_not_cached_and_sends_no_referrer_to_other_sites(client_for, citizen):
     case, token = services.case_submit(actor=citizen, request=make_request())
     response = client_for(None).get(reverse("bureau:follow", args=[case.reference, token]))
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_reply_template_fills_the_reply_form(client_for, register, advisor):

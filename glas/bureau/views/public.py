@@ -29,9 +29,13 @@ def form_error(form: Any, error: DomainError) -> None:
 
 
 def private(response: HttpResponse) -> HttpResponse:
-    """Pages behind a secret link: not cached, the link never sent on as a referrer."""
+    """Pages behind a secret link: not cached, the link never sent to another site as a referrer.
+
+    "same-origin", not "no-referrer": with "no-referrer" browsers send "Origin: null" with the
+    page's form posts (a reply, a rating, every advisor's action), which the CSRF check refuses.
+    A referrer that comes back to this site is not logged (gunicorn.conf.py)."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

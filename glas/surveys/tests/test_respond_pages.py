@@ -191,7 +191,7 @@ def test_an_invitation_link_starts_a_confidential_response_and_marks_the_invitat
     url = f"/surveys/{survey.public_id}/i/{token}/"
     page = client.get(url)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     started = client.post(url)
     response = Response.objects.get(public_id=started["Location"].split("/")[3])
     assert response.channel == Response.Channel.INVITATION

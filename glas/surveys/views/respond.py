@@ -234,7 +234,9 @@ def respond_invitation(request: HttpRequest, public_id: Any, token: str) -> Http
         http = start_response(request, survey, channel=Response.Channel.INVITATION, token=token[:200])
     else:
         http = start_page(request, survey, token=token[:200])
-    http["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": the start button posts, and with it browsers send "Origin: null",
+    # which the CSRF check refuses. No other site receives the link as a referrer either way.
+    http["Referrer-Policy"] = "same-origin"
     # Django logs the path of every 4xx response; this path holds the token, so it is not logged.
     http._has_been_logged = True  # type: ignore[attr-defined]
     return http
