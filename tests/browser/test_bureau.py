@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -137,4 +138,41 @@ def test_an_advisor_records_an_access_to_information_request_and_the_applicant_f
 
     applicant.goto(follow_link)
     assert "Предоставя се пълен достъп" in applicant.inner_text("main")
+    assert report == []
+
+
+def test_a_resident_without_an_account_asks_and_confirms_by_the_e_mailed_link(
+    new_context: Callable[..., Any], site: Any
+) -> None:
+    """The public form, then the link from the e-mail: its page has a button (mail scanners
+    only follow links), and the button's post must pass the CSRF check in a real browser."""
+    from django.core import mail
+
+    page = new_context(language="bg").new_page()
+    page.goto("/bureau/ask/")
+    page.check("#id_kind_0")  # a general inquiry
+    page.select_option("#id_category", "taxes")
+    page.fill("#id_subject", "Данък сгради")
+    page.fill("#id_description", "Каква е отстъпката при плащане до края на април?")
+    page.fill("#id_name", "Мария Петрова")
+    page.fill("#id_email", "maria@example.org")
+    page.select_option("#id_preferred_contact", "email")
+    page.check("#id_consent_process")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit].button-primary").click()
+    case = Case.objects.get()
+    assert case.status == Case.Status.UNCONFIRMED
+    report = [f"sent page: {problem}" for problem in page_problems(page, "bg")]
+    link = next(
+        line.strip() for message in mail.outbox for line in message.body.splitlines() if "/bureau/confirm/" in line
+    )
+    path = urlparse(link).path  # the e-mail names the site's configured address
+    page.goto(path)
+    report += [f"confirm page: {problem}" for problem in page_problems(page, "bg")]
+    page.goto(path)  # afresh: the skip link check left the address at "#main"
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
+    report += [f"confirmed page: {problem}" for problem in page_problems(page, "bg")]
     assert report == []
