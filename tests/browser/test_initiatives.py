@@ -6,6 +6,7 @@ summaries of the forms people get wrong."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
@@ -19,8 +20,8 @@ from glas.core.models import Settlement
 from glas.initiatives import services
 from glas.initiatives.models import Initiative, Signature
 from glas.initiatives.selectors import signature_count
-from tests.browser.conftest import log_in
-from tests.browser.pages import page_problems
+from tests.browser.conftest import axe_violations, log_in
+from tests.browser.pages import duplicate_id_problems, page_problems
 from tests.browser.test_forms_with_errors import assert_error_summary_leads_to
 
 pytestmark = pytest.mark.browser
@@ -187,3 +188,63 @@ def test_signing_works_without_javascript(
     assert counted(initiative) == 1
     submit(page, "/withdraw/")
     assert counted(initiative) == 0
+
+
+def test_a_new_person_signs_up_supports_a_petition_and_is_told_why_a_referendum_needs_more(
+    new_context: Callable[..., Any], citizen: Any, council_secretary: Any, kresna: Any, make_user: Any
+) -> None:
+    """As a new user would: sign up, confirm the e-mail by its link (a page with a button),
+    support a petition; a referendum proposal needs a resident verified in person, and the
+    page says so with a 403 instead of counting the signature."""
+    from django.core import mail
+
+    petition = services.initiative_create(
+        actor=citizen,
+        municipality=kresna,
+        kind=Initiative.Kind.PETITION,
+        title="Автобус до Ощава",
+        question="Молим за автобусна линия до Ощава два пъти дневно.",
+        addressee=Initiative.Addressee.MAYOR,
+    )
+    services.initiative_submit_for_review(actor=citizen, initiative=petition)
+    services.initiative_review(actor=council_secretary, initiative=petition, admissible=True, reasons="Допустимо.")
+    services.initiative_open_collection(actor=citizen, initiative=petition, closes_on=None)
+    referendum = services.initiative_create(
+        actor=citizen, municipality=kresna, kind=Initiative.Kind.REFERENDUM, title="Мост", question="Мост ли?"
+    )
+    for number in range(2):
+        member, _token = services.committee_member_invite(
+            actor=citizen, initiative=referendum, full_name=f"Член Комитетов {number}", email=f"m{number}@example.org"
+        )
+        services.committee_member_confirm(actor=make_user(f"m{number}@example.org"), member=member)
+    services.initiative_submit_for_review(actor=citizen, initiative=referendum)
+    services.initiative_review(actor=council_secretary, initiative=referendum, admissible=True, reasons="Допустимо.")
+    services.initiative_open_collection(
+        actor=citizen, initiative=referendum, closes_on=timezone.localdate() + dt.timedelta(days=30)
+    )
+
+    page = new_context(language="bg").new_page()
+    page.goto("/accounts/signup/")
+    page.fill("#id_email", "new.person@example.org")
+    page.fill("#id_password1", "a-long-and-unusual-passphrase")
+    page.fill("#id_password2", "a-long-and-unusual-passphrase")
+    page.check("#id_accept_terms")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    path = next(re.finditer(r"https?://\S+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)).group(1)
+    page.goto(path)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+    page.goto(f"/initiatives/{petition.public_id}/")
+    submit(page, "/sign/")
+    assert counted(petition) == 1
+    page.goto(f"/initiatives/{referendum.public_id}/")
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.locator("main form[action$='/sign/'] button[type=submit]").click()
+    assert answer.value.status == 403
+    page.wait_for_load_state()
+    assert page.locator("#error-summary").is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # read out first
+    assert counted(referendum) == 0
+    assert axe_violations(page) == [] and duplicate_id_problems(page) == []
