@@ -176,3 +176,52 @@ def test_a_resident_without_an_account_asks_and_confirms_by_the_e_mailed_link(
     assert case.status == Case.Status.OPEN
     report += [f"confirmed page: {problem}" for problem in page_problems(page, "bg")]
     assert report == []
+
+
+def test_a_resident_books_an_appointment_online_saves_it_to_a_calendar_and_cancels_it(
+    new_context: Callable[..., Any], site: Any, advisor: Any
+) -> None:
+    """The booking's own page is a secret link; its cancel button must pass the CSRF check in
+    a real browser, and the calendar file downloads."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from glas.bureau import appointments
+    from glas.bureau.models import Appointment
+    from glas.core.models import Settlement
+
+    appointments.slots_create(
+        actor=advisor,
+        settlement=Settlement.objects.get(slug="kresna"),
+        place="Общината, стая 12",
+        day=timezone.localdate() + dt.timedelta(days=3),
+        start=dt.time(9),
+        end=dt.time(10),
+        minutes=30,
+    )
+    page = new_context(language="bg").new_page()
+    page.goto("/bureau/appointments/")
+    report = [f"slots: {problem}" for problem in page_problems(page, "bg")]
+    with page.expect_navigation():
+        page.locator("main a[href*='/book/']").first.click()
+    report += [f"booking form: {problem}" for problem in page_problems(page, "bg")]
+    page.fill("#id_name", "Стоянка Димитрова")
+    page.fill("#id_phone", "0888 123 456")
+    page.fill("#id_topic", "Помощ за енергийни помощи")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    booking = Appointment.objects.get()
+    booking_page = urlparse(page.url).path
+    assert booking.status == Appointment.Status.BOOKED and booking_page.startswith("/bureau/appointments/b/")
+    page.goto(booking_page)  # afresh: the address kept the skip link's "#main" through the redirects
+    report += [f"booking page: {problem}" for problem in page_problems(page, "bg")]
+    with page.expect_download() as download:
+        page.locator("main a[href$='calendar.ics']").click()
+    assert download.value.suggested_filename == "bureau-appointment.ics"
+    page.goto(booking_page)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    booking.refresh_from_db()
+    assert booking.status == Appointment.Status.CANCELLED
+    assert report == []
