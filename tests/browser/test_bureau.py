@@ -225,3 +225,36 @@ def test_a_resident_books_an_appointment_online_saves_it_to_a_calendar_and_cance
     booking.refresh_from_db()
     assert booking.status == Appointment.Status.CANCELLED
     assert report == []
+
+
+def test_answers_are_suggested_in_the_same_live_region_while_the_question_is_typed(
+    new_context: Callable[..., Any], site: Any, advisor: Any, admin_user: Any, make_user: Callable[..., Any]
+) -> None:
+    """Screen readers announce changes inside a live region, not a region that is replaced: the
+    suggestions go into the element that was there when the page loaded."""
+    from glas.accounts.roles import Role
+    from glas.bureau import knowledge
+
+    supervisor = make_user("supervisor@example.org", roles=[Role.ADVISOR])
+    services.advisor_profile_save(
+        actor=admin_user, advisor=supervisor, kind="staff", skills=[], available=True, is_supervisor=True
+    )
+    article = knowledge.article_create(
+        actor=advisor,
+        title="Данък върху недвижимите имоти",
+        summary="Кога и как се плаща данъкът.",
+        body="Данъкът се плаща на две вноски. При плащане до 30 април има отстъпка от 5 %.",
+        category="taxes",
+    )
+    knowledge.article_submit(actor=advisor, article=article)
+    knowledge.article_publish(actor=type(supervisor).objects.get(pk=supervisor.pk), article=article)
+    page = new_context(language="bg").new_page()
+    page.goto("/bureau/ask/")
+    page.evaluate("document.getElementById('kb-suggestions').dataset.original = 'yes'")
+    page.fill("#id_subject", "Въпрос за данъка")
+    page.locator("#id_description").press_sequentially("недвижими имоти", delay=20)
+    region = page.locator("#kb-suggestions")
+    region.get_by_role("link", name=article.title).wait_for()
+    # The region the screen reader watches is the same element, with new content.
+    assert region.get_attribute("aria-live") == "polite" and region.get_attribute("data-original") == "yes"
+    assert page.locator("#kb-suggestions").count() == 1
