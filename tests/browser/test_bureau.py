@@ -258,3 +258,28 @@ def test_answers_are_suggested_in_the_same_live_region_while_the_question_is_typ
     # The region the screen reader watches is the same element, with new content.
     assert region.get_attribute("aria-live") == "polite" and region.get_attribute("data-original") == "yes"
     assert page.locator("#kb-suggestions").count() == 1
+
+
+def test_a_reply_sent_twice_by_a_double_click_is_stored_once(
+    new_context: Callable[..., Any], case_and_link: Any, advisor: Any
+) -> None:
+    """The reply form carries a one-time key. Chromium itself sends one post for a double
+    click, but a slow connection, another browser or the back button can send the same form
+    twice: here the page posts its own form twice at once, and one reply is stored."""
+    case = case_and_link[0]
+    replies_before = case.messages.filter(kind="reply").count()
+    page = new_context(language="bg").new_page()
+    log_in(page, advisor.email)
+    page.goto(f"/bureau/cases/{case.reference}/")
+    page.locator("#action-reply summary").click()
+    page.fill("#id_reply_body", "Отстъпката при плащане до 30 април е 5 %.")
+    statuses = page.evaluate(
+        """async () => {
+        const form = document.querySelector('#action-reply form');
+        const send = () => fetch(form.action, {method: 'POST', body: new FormData(form), credentials: 'same-origin'});
+        const answers = await Promise.all([send(), send()]);
+        return answers.map(answer => answer.status);
+    }"""
+    )
+    assert statuses == [200, 200]  # each followed its redirect back to the case page
+    assert case.messages.filter(kind="reply").count() == replies_before + 1
