@@ -248,3 +248,76 @@ def test_a_new_person_signs_up_supports_a_petition_and_is_told_why_a_referendum_
     assert page.evaluate("document.activeElement.id") == "error-summary"  # read out first
     assert counted(referendum) == 0
     assert axe_violations(page) == [] and duplicate_id_problems(page) == []
+
+
+def test_council_staff_verify_the_signatures_with_the_registrys_answer(
+    new_context: Callable[..., Any],
+    citizen: Any,
+    council_secretary: Any,
+    advisor: Any,
+    make_user: Callable[..., Any],
+    kresna: Any,
+    tmp_path: Any,
+) -> None:
+    """The council staff download the list for the civil registry, fill in its answer in the
+    same file, upload it, and record the official count, which the public page then shows."""
+    import csv
+    import io
+
+    from glas.accounts.services import resident_verify
+
+    initiative = services.initiative_create(
+        actor=citizen, municipality=kresna, kind=Initiative.Kind.REFERENDUM, title="Мост", question="Мост ли?"
+    )
+    for number in range(2):
+        member, _token = services.committee_member_invite(
+            actor=citizen, initiative=initiative, full_name=f"Член Комитетов {number}", email=f"m{number}@example.org"
+        )
+        services.committee_member_confirm(actor=make_user(f"m{number}@example.org"), member=member)
+    services.initiative_submit_for_review(actor=citizen, initiative=initiative)
+    services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо.")
+    services.initiative_open_collection(
+        actor=citizen, initiative=initiative, closes_on=timezone.localdate() + dt.timedelta(days=30)
+    )
+    for number in range(2):
+        signer = make_user(f"signer{number}@example.org")
+        resident_verify(
+            actor=advisor,
+            user=signer,
+            egn=demo_egn(dt.date(1960 + number, 5, 20), 500 + number),
+            settlement=Settlement.objects.get(slug="kresna"),
+            document="id_card",
+        )
+        signer.refresh_from_db()
+        services.signature_sign(actor=signer, initiative=initiative)
+    services.initiative_submit_signatures(actor=citizen, initiative=initiative)
+
+    page = new_context(language="bg").new_page()
+    log_in(page, council_secretary.email)
+    page.goto(f"/initiatives/{initiative.public_id}/manage/")
+    submit(page, "/action/verify/")
+    page.goto(f"/initiatives/{initiative.public_id}/verification/")
+    report = problems(page)
+    with page.expect_download() as download:
+        page.locator("main a[href$='export.csv']").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 2
+    rows[0].update(result="valid")
+    rows[1].update(result="invalid", reason="няма постоянен адрес в общината")
+    answer = tmp_path / "grao-answer.csv"
+    with answer.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    page.set_input_files("#id_file", str(answer))
+    with page.expect_navigation():
+        page.locator("main form[action$='/verification/import/'] button[type=submit]").click()
+    page.goto(f"/initiatives/{initiative.public_id}/manage/")
+    submit(page, "/action/complete/")
+    initiative.refresh_from_db()
+    assert (initiative.official_valid, initiative.official_invalid) == (1, 1)
+    visitor = new_context(language="bg").new_page()
+    visitor.goto(f"/initiatives/{initiative.public_id}/")
+    assert visitor.locator("#verified-title + p").inner_text() == "Действителни: 1; недействителни: 1."
+    report += problems(visitor)
+    assert report == []
