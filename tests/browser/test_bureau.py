@@ -265,7 +265,9 @@ def test_a_reply_sent_twice_by_a_double_click_is_stored_once(
 ) -> None:
     """The reply form carries a one-time key. Chromium itself sends one post for a double
     click, but a slow connection, another browser or the back button can send the same form
-    twice: here the page posts its own form twice at once, and one reply is stored."""
+    twice: here the page posts its own form twice, and one reply is stored. (One after the
+    other: the live server shares one SQLite connection between its threads, so concurrent
+    posts are tried on PostgreSQL, in glas/bureau/tests.)"""
     case = case_and_link[0]
     replies_before = case.messages.filter(kind="reply").count()
     page = new_context(language="bg").new_page()
@@ -277,8 +279,9 @@ def test_a_reply_sent_twice_by_a_double_click_is_stored_once(
         """async () => {
         const form = document.querySelector('#action-reply form');
         const send = () => fetch(form.action, {method: 'POST', body: new FormData(form), credentials: 'same-origin'});
-        const answers = await Promise.all([send(), send()]);
-        return answers.map(answer => answer.status);
+        const first = await send();
+        const second = await send();
+        return [first.status, second.status];
     }"""
     )
     assert statuses == [200, 200]  # each followed its redirect back to the case page

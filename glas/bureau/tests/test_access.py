@@ -16,6 +16,7 @@ from glas.accounts.models import User
 from glas.bureau import services
 from glas.bureau.models import Case, CaseMessage
 from glas.bureau.tests.conftest import INTAKE_POST, make_request
+from glas.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,39 @@ def test_a_final_reply_double_clicked_closes_once_without_an_error(client_for, r
     assert [client_for(advisor).post(url, data).status_code for _ in range(2)] == [302, 302]
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.messages.count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_final_reply_sent_ten_times_at_once_is_stored_and_closes_once(register, advisor):
+    """A double click on a slow connection: the posts arrive together. The case row is locked
+    for the reply, so the first stores it and the others find its key."""
+    import threading
+
+    case = register(advisor)
+    key = uuid.uuid4()
+    barrier = threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            services.case_reply(actor=advisor, case=case, body="Answer.", idempotency_key=key, final=True)
+            outcomes.append("ok")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["ok"] * 10
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED and case.messages.filter(kind="reply").count() == 1
+    assert AuditEntry.objects.filter(action="bureau.case.replied").count() == 1
 
 
 def test_markup_in_messages_is_shown_as_text(client_for, citizen, advisor, supervisor):
