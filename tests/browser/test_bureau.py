@@ -286,3 +286,49 @@ def test_a_reply_sent_twice_by_a_double_click_is_stored_once(
     )
     assert statuses == [200, 200]  # each followed its redirect back to the case page
     assert case.messages.filter(kind="reply").count() == replies_before + 1
+
+
+def test_a_supervisor_assigns_a_request_and_sees_it_escalated(
+    new_context: Callable[..., Any],
+    site: Any,
+    advisor: Any,
+    admin_user: Any,
+    make_user: Callable[..., Any],
+    citizen: Any,
+) -> None:
+    """Triage by the supervisor (the assign panel's advisor list), the advisor's queue, and an
+    escalation back to the supervisors' view, all through the pages."""
+    from glas.accounts.roles import Role
+
+    supervisor = make_user("supervisor@example.org", roles=[Role.ADVISOR])
+    services.advisor_profile_save(
+        actor=admin_user, advisor=supervisor, kind="staff", skills=[], available=True, is_supervisor=True
+    )
+    case, _token = services.case_submit(actor=citizen, request=make_request(subject="Разрешение за строеж"))
+    assert case.assigned_to_id is None  # a request from the web waits for triage
+    boss = new_context(language="bg").new_page()
+    log_in(boss, supervisor.email)
+    boss.goto(f"/bureau/cases/{case.reference}/")
+    boss.locator("#action-assign summary").click()
+    boss.select_option("#id_assign_advisor", str(advisor.pk))
+    with boss.expect_navigation():
+        boss.locator("#action-assign button[type=submit]").click()
+    case.refresh_from_db()
+    assert case.assigned_to_id == advisor.pk
+
+    page = new_context(language="bg").new_page()
+    log_in(page, advisor.email)
+    page.goto("/bureau/cases/")
+    with page.expect_navigation():
+        page.locator("main table a", has_text=case.reference).click()
+    page.locator("#action-escalate summary").click()
+    page.fill("#id_escalate_reason", "Нужно е становище на главния архитект.")
+    with page.expect_navigation():
+        page.locator("#action-escalate button[type=submit]").click()
+    case.refresh_from_db()
+    assert case.escalated_at is not None
+
+    boss.goto("/bureau/cases/?view=escalated")
+    assert boss.locator("main table a", has_text=case.reference).count() == 1
+    report = [f"escalated queue: {problem}" for problem in page_problems(boss, "bg")]
+    assert report == []
