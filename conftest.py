@@ -159,21 +159,37 @@ BROWSER_ON_SQLITE_ONLY = (
 )
 
 
+# In CI (``GLAS_CI_BALANCE=1``, set by .ci/run) these browser tests run in the PostgreSQL run
+# instead: the two runs go side by side, and the SQLite one, with all the other browser tests,
+# finished minutes after the PostgreSQL one.
+BROWSER_ON_POSTGRES_IN_CI = ("tests/browser/test_pages_accessibility.py",)
+BROWSER_ON_POSTGRES_ONLY = "in CI this browser test runs once, on PostgreSQL, to balance the two runs"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres_only`` (real concurrency with row locks) are skipped on SQLite.
     Browser tests are skipped on PostgreSQL unless ``GLAS_BROWSER_ON_POSTGRES=1``: CI runs the
     suite on both databases within its time limit, and what the browser checks (markup,
-    accessibility, keyboard, pages without JavaScript) is the same on both."""
+    accessibility, keyboard, pages without JavaScript) is the same on both. In CI, the files in
+    ``BROWSER_ON_POSTGRES_IN_CI`` run on PostgreSQL instead of SQLite."""
     on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    balance = os.environ.get("GLAS_CI_BALANCE") == "1"
+
+    def moved(item: pytest.Item) -> bool:
+        return balance and item.nodeid.startswith(BROWSER_ON_POSTGRES_IN_CI)
+
     if not on_postgres:
         skip = pytest.mark.skip(reason="needs PostgreSQL (row locks under real concurrency)")
+        moved_skip = pytest.mark.skip(reason=BROWSER_ON_POSTGRES_ONLY)
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
+            elif moved(item):
+                item.add_marker(moved_skip)
     elif os.environ.get("GLAS_BROWSER_ON_POSTGRES") != "1":
         skip = pytest.mark.skip(reason=BROWSER_ON_SQLITE_ONLY)
         for item in items:
-            if "browser" in item.keywords:
+            if "browser" in item.keywords and not moved(item):
                 item.add_marker(skip)
 
 

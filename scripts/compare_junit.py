@@ -1,8 +1,9 @@
 """Compare two JUnit XML reports (SQLite and PostgreSQL runs of the suite).
 
 Every test that passed on one database must pass on the other. The only allowed differences:
-tests marked ``postgres_only`` (real row-lock concurrency) are skipped on SQLite, and tests that
-run "once, on SQLite" are skipped on PostgreSQL: the browser tests (see
+tests marked ``postgres_only`` (real row-lock concurrency) and the few browser tests CI runs
+"once, on PostgreSQL" are skipped on SQLite (their skip messages name PostgreSQL), and tests
+that run "once, on SQLite" are skipped on PostgreSQL: the other browser tests (see
 ``conftest.pytest_collection_modifyitems``) and the collection check of
 ``tests/test_suite_parity.py``, which collects under both databases itself.
 Prints the counts; exits 1 on any other difference.
