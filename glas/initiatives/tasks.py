@@ -85,14 +85,14 @@ def notify_signers(initiative_id: int, event: str) -> int:
 
 
 @task()
-def confirm_signature(signature_id: int) -> bool:
+def confirm_signature(signature_public_id: str) -> bool:
     """Tell an online signer that their signature is recorded: in the app, and by e-mail if
     their preferences ask for it. Nothing when the signature is gone or was withdrawn."""
     from glas.core.services import notify
 
     signature = (
         Signature.objects.select_related("initiative", "signer")
-        .filter(pk=signature_id, signer__isnull=False)
+        .filter(public_id=signature_public_id, signer__isnull=False)
         .exclude(status=Signature.Status.WITHDRAWN)
         .first()
     )

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 from glas.accounts import egn as egn_module
 from glas.accounts.models import ResidentVerification
 from glas.accounts.roles import VerificationLevel
-from glas.core.audit import audit_log
-from glas.core.enqueue import enqueue_on_commit
+from glas.core.audit import audit_entry, audit_log
+from glas.core.batch import batch_for
+from glas.core.compiled import Compiled, compiled
+from glas.core.enqueue import enqueue_in_batch, enqueue_on_commit
 from glas.core.exceptions import DomainError
-from glas.core.models import Settlement
+from glas.core.models import AuditEntry, Settlement
 from glas.core.selectors import rule_value
 from glas.initiatives.emails import email_identity_key
 from glas.initiatives.models import COUNTER_SHARDS, Initiative, SecondKeying, Signature, SignatureCounter
@@ -38,16 +40,42 @@ if TYPE_CHECKING:
 
 
 MIN_AGE_RULE = "initiatives.signer.min_age"
-# What signing reads of the signer's verification: the identity key, the birth date and where
-# the permanent address is (ids only, for the territory check).
-VERIFICATION_FIELDS = (
-    "egn_hash",
-    "egn_last2",
-    "birth_date",
-    "settlement__id",
-    "settlement__kmetstvo",
-    "settlement__municipality",
-)
+
+
+class _Verification(NamedTuple):
+    egn_hash: str
+    egn_last2: str
+    birth_date: dt.date
+    settlement: Settlement | None  # only its id, kmetstvo and municipality: the territory check
+
+
+def _verification(user_id: int) -> _Verification | None:
+    """What signing reads of the signer's verification: the identity key, the birth date and
+    where the permanent address is (ids only). Every signature makes this read, so its SQL is
+    compiled once (``glas.core.compiled``)."""
+    query = compiled(
+        "initiatives.signer_verification",
+        lambda key: ResidentVerification.objects.filter(user_id=key).values_list(
+            "egn_hash",
+            "egn_last2",
+            "birth_date",
+            "settlement_id",
+            "settlement__kmetstvo_id",
+            "settlement__municipality_id",
+        ),
+        key_fields=[ResidentVerification._meta.get_field("user")],
+        samples=[-1],
+    )
+    row = query.fetchone(user_id)
+    if row is None:
+        return None
+    egn_hash, last2, birth_date, settlement_id, kmetstvo_id, municipality_id = row
+    settlement = (
+        Settlement(pk=settlement_id, kmetstvo_id=kmetstvo_id, municipality_id=municipality_id)
+        if settlement_id is not None
+        else None
+    )
+    return _Verification(egn_hash, last2, birth_date, settlement)
 
 
 def counter_add(initiative_id: int, settlement_id: int | None, delta: int) -> None:
@@ -116,7 +144,8 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
         raise DomainError(_("Sign in to sign."), code="forbidden")
     today = timezone.localdate()
     _require_open(initiative, today)
-    settlement_id: int | None = None
+    verification = _verification(actor.pk)
+    settlement = verification.settlement if verification is not None else None
     if initiative.is_binding:
         if actor.verification_level < VerificationLevel.VERIFIED_RESIDENT:
             raise DomainError(
@@ -126,28 +155,19 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
                 ),
                 code="unverified",
             )
-        try:
-            verification = (
-                ResidentVerification.objects.select_related("settlement")
-                .only(*VERIFICATION_FIELDS)
-                .get(user_id=actor.pk)
-            )
-        except ResidentVerification.DoesNotExist:
-            raise DomainError(_("Only residents verified in person can sign online."), code="unverified") from None
-        if not _in_territory(initiative, verification.settlement):
+        if verification is None:
+            raise DomainError(_("Only residents verified in person can sign online."), code="unverified")
+        if not _in_territory(initiative, settlement):
             raise DomainError(
                 _("Your permanent address is outside the territory of this initiative."), code="territory"
             )
         if not _signer_age_ok(initiative, verification.birth_date):
             raise DomainError(_("Signers must be of voting age on the registration date."), code="age")
-        identity_key, last2, settlement_id = verification.egn_hash, verification.egn_last2, verification.settlement_id
+        identity_key, last2 = verification.egn_hash, verification.egn_last2
     else:
         if actor.verification_level < VerificationLevel.EMAIL_CONFIRMED:
             raise DomainError(_("Confirm your e-mail address to support a petition."), code="unconfirmed")
         identity_key, last2 = email_identity_key(actor.email), ""
-        settlement_id = (
-            ResidentVerification.objects.filter(user_id=actor.pk).values_list("settlement_id", flat=True).first()
-        )
     signature = Signature(
         initiative=initiative,
         channel=Signature.Channel.ONLINE,
@@ -155,20 +175,76 @@ def signature_sign(*, actor: User, initiative: Initiative, hold: bool = False) -
         identity_key=identity_key,
         egn_last2=last2,
         signer=actor,
-        settlement_id=settlement_id,
+        settlement_id=settlement.pk if settlement is not None else None,
     )
+    audit = audit_entry(actor=actor, action="initiatives.signature.signed", obj=initiative, data={"held": hold})
     try:
-        with transaction.atomic():
-            signature.save()  # the unique constraint decides, also against a concurrent twin
-            if signature.counts:
-                counter_add(initiative.pk, settlement_id, +1)
-            audit_log(actor=actor, action="initiatives.signature.signed", obj=initiative, data={"held": hold})
-            # The signer's notice is written by a task once this commits (it reads their
-            # preferences and may e-mail them): signing itself is four inserts and an update.
-            enqueue_on_commit(confirm_signature, signature.pk)
+        if settlement is None or _in_territory(initiative, settlement):
+            # The usual case: the counter shards of the signer's settlement were made when
+            # collection opened, so the four writes go to the database together.
+            _write_signature(signature, audit)
+        else:  # a petition supporter from outside its territory: their shard may not exist
+            with transaction.atomic():
+                signature.save()  # the unique constraint decides, also against a concurrent twin
+                if signature.counts:
+                    counter_add(initiative.pk, signature.settlement_id, +1)
+                audit.save()
+                enqueue_on_commit(confirm_signature, str(signature.public_id))
     except IntegrityError as error:
         raise _duplicate(error) from None
     return signature
+
+
+def _counter_plus_one(of_settlement: bool) -> Compiled:
+    """``counter_add(…, +1)``'s update, compiled once: one for a settlement's shards, one for the
+    shards of signatures with no settlement."""
+    counter = SignatureCounter._meta
+    if of_settlement:
+        return compiled(
+            "initiatives.counter_plus_one",
+            lambda initiative, settlement, shard: SignatureCounter.objects.filter(
+                initiative_id=initiative, settlement_id=settlement, shard=shard
+            ),
+            key_fields=[counter.get_field("initiative"), counter.get_field("settlement"), counter.get_field("shard")],
+            samples=[2_000_000_001, 2_000_000_002, 30_001],
+            update={"count": F("count") + 1},
+        )
+    return compiled(
+        "initiatives.counter_plus_one_unsettled",
+        lambda initiative, shard: SignatureCounter.objects.filter(
+            initiative_id=initiative, settlement__isnull=True, shard=shard
+        ),
+        key_fields=[counter.get_field("initiative"), counter.get_field("shard")],
+        samples=[2_000_000_001, 30_001],
+        update={"count": F("count") + 1},
+    )
+
+
+def _shard_keys(signature: Signature) -> list[int]:
+    """The counter row a signature moves: its initiative, its settlement (if any), a random shard."""
+    shard = random.randrange(COUNTER_SHARDS)  # noqa: S311  (spreading writes, not security)
+    if signature.settlement_id is None:
+        return [signature.initiative_id, shard]
+    return [signature.initiative_id, signature.settlement_id, shard]
+
+
+def _write_signature(signature: Signature, audit: AuditEntry) -> None:
+    """The signature, one counter shard of its settlement (when it counts), its audit entry and
+    the signer's notice task, in one transaction and (on PostgreSQL) one round trip. The
+    unique constraint decides, also against a concurrent twin: then nothing is written."""
+    batch = batch_for(Signature)
+    batch.insert(signature)
+    if signature.counts:
+        batch.execute(_counter_plus_one(signature.settlement_id is not None), *_shard_keys(signature))
+    batch.insert(audit)
+    # The signer's notice is written by a task once this commits (it reads their preferences
+    # and may e-mail them).
+    enqueue_in_batch(batch, confirm_signature, str(signature.public_id))
+    counts = batch.run()
+    if signature.counts and counts[1] != 1:
+        # No shard of this settlement (they are made for the territory when collection opens):
+        # create it and count the signature there.
+        counter_add(signature.initiative_id, signature.settlement_id, +1)
 
 
 NAME_PART = re.compile(r"^[^\W\d_][^\W\d_'’\-. ]*(?:[-'’][^\W\d_]+)*$")

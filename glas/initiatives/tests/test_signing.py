@@ -401,7 +401,7 @@ def test_the_signer_is_told_by_a_task_after_the_commit_in_their_language(
     with django_capture_on_commit_callbacks() as callbacks:
         signature = services.signature_sign(actor=resident, initiative=collecting)
     assert len(callbacks) == 1 and not Notification.objects.filter(recipient=resident).exists()
-    assert confirm_signature.call(signature.pk) is True
+    assert confirm_signature.call(str(signature.public_id)) is True
     notice = Notification.objects.get(recipient=resident, kind="initiatives.signed")
     assert notice.title == f"Подписът Ви за „{collecting.title}“ е отчетен"
     assert notice.url.endswith(f"/{collecting.public_id}/")
@@ -414,5 +414,61 @@ def test_no_notice_for_a_signature_withdrawn_before_the_task_ran(collecting, mak
     resident = make_resident()
     signature = services.signature_sign(actor=resident, initiative=collecting)
     services.signature_withdraw(actor=resident, initiative=collecting)
-    assert confirm_signature.call(signature.pk) is False
+    assert confirm_signature.call(str(signature.public_id)) is False
     assert not Notification.objects.filter(recipient=resident, kind="initiatives.signed").exists()
+
+
+def test_a_signature_reads_once_and_writes_its_four_rows_together(
+    collecting, make_resident, settings, django_assert_num_queries
+):
+    """The signer's verification is one read; the signature, its counter shard, the audit entry
+    and the notice task are one message on PostgreSQL (here inside the test's transaction, so
+    between a savepoint and its release), and one statement each on SQLite."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    resident = make_resident()
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 7):
+        signature = services.signature_sign(actor=resident, initiative=collecting)
+    assert signature.pk and Signature.objects.get(pk=signature.pk).signer == resident
+    assert signature_count(collecting) == 1
+    assert AuditEntry.objects.filter(action="initiatives.signature.signed", object_id=str(collecting.pk)).count() == 1
+    task = DBTaskResult.objects.get(task_path="glas.initiatives.tasks.confirm_signature")
+    assert task.args_kwargs["args"] == [str(signature.public_id)]
+
+
+def test_a_supporter_from_outside_the_territory_is_counted_in_a_shard_made_for_them(
+    promoter, kresna_rules, council_secretary, make_resident
+):
+    """Petitions do not check the territory: a supporter whose settlement is outside it has no
+    counter shards when collection opens, and is counted in one made when they sign."""
+    from glas.initiatives.models import Initiative, SignatureCounter
+
+    oshtava = Settlement.objects.get(slug="oshtava")
+    oshtava.voters = 150
+    oshtava.save(update_fields=["voters"])
+    petition = services.initiative_create(
+        actor=promoter,
+        municipality=kresna_rules,
+        kind=Initiative.Kind.PETITION,
+        title="Чешма в Ощава",
+        question="Молим за нова чешма на площада.",
+        territory=Initiative.Territory.SETTLEMENT,
+        settlement=oshtava,
+        addressee=Initiative.Addressee.MAYOR,
+    )
+    services.initiative_submit_for_review(actor=promoter, initiative=petition)
+    services.initiative_review(
+        actor=council_secretary, initiative=petition, admissible=True, reasons="От компетентността на кмета."
+    )
+    petition = services.initiative_open_collection(actor=promoter, initiative=petition, closes_on=None)
+    kresna = Settlement.objects.get(slug="kresna")
+    assert not SignatureCounter.objects.filter(initiative=petition, settlement=kresna).exists()
+    services.signature_sign(actor=make_resident("kresna"), initiative=petition)
+    services.signature_sign(actor=make_resident("oshtava"), initiative=petition)
+    assert signature_count(petition) == 2
+    assert (
+        sum(SignatureCounter.objects.filter(initiative=petition, settlement=kresna).values_list("count", flat=True))
+        == 1
+    )
