@@ -217,7 +217,11 @@ def _act(request: AuthedRequest, meeting: Meeting, action: Callable[[], Any], do
 
 
 def _invalid(request: AuthedRequest, meeting: Meeting, **bound: Any) -> HttpResponse:
-    return _workspace(request, meeting, error=_("Please correct the form."), status=400, bound=bound)
+    """A form that did not validate: it is shown again with its own error summary; the page's
+    summary is only for a form the page does not show again (one summary, which takes focus)."""
+    shows_errors = any(form.errors for form in bound.values())
+    error = "" if shows_errors else _("Please correct the form.")
+    return _workspace(request, meeting, error=error, status=400, bound=bound)
 
 
 @login_required

@@ -114,6 +114,17 @@ def test_a_stale_draft_is_refused_and_the_members_text_is_shown_again(client_for
     assert Opinion.objects.get().text == "Втора"
 
 
+def test_a_refused_post_shows_one_error_summary_which_takes_focus(client_for, item, members):
+    base = item.meeting.public_id
+    member = client_for(members[0].user)
+    invalid = member.post(reverse("commission:draft", args=[base, item.pk]), {f"item{item.pk}-text": ""})
+    refused = member.post(reverse("commission:conflict", args=[base, item.pk]), {"nature": ""})
+    for response in (invalid, refused):
+        text = response.content.decode()
+        assert response.status_code == 400
+        assert text.count('class="error-summary"') == 1 and text.count('id="error-summary"') == 1
+
+
 def test_an_item_of_another_meeting_is_not_found(client_for, item, members, commission, council_secretary):
     other = services.meeting_schedule(
         actor=council_secretary, commission=commission, starts_at=item.meeting.starts_at, place="Село"

@@ -296,6 +296,7 @@ def test_bad_parameters_get_a_400_with_the_reason(client, researcher, data, quer
     response = client.get(url(data, query))
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert response.content.decode().count('id="error-summary"') == 1  # the summary takes focus
 
 
 def test_bad_parameters_are_explained_in_bulgarian_by_default(researcher, data, settings):
