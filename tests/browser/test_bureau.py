@@ -227,18 +227,26 @@ def test_a_resident_books_an_appointment_online_saves_it_to_a_calendar_and_cance
     assert report == []
 
 
+@pytest.fixture
+def supervisor(site: Any, admin_user: Any, make_user: Callable[..., Any]) -> Any:
+    """An advisor who supervises the bureau (as in ``glas/bureau/tests/conftest.py``)."""
+    from glas.accounts.models import User
+    from glas.accounts.roles import Role
+
+    user = make_user("supervisor@example.org", roles=[Role.ADVISOR])
+    services.advisor_profile_save(
+        actor=admin_user, advisor=user, kind="staff", skills=[], available=True, is_supervisor=True
+    )
+    return User.objects.get(pk=user.pk)
+
+
 def test_answers_are_suggested_in_the_same_live_region_while_the_question_is_typed(
-    new_context: Callable[..., Any], site: Any, advisor: Any, admin_user: Any, make_user: Callable[..., Any]
+    new_context: Callable[..., Any], site: Any, advisor: Any, supervisor: Any
 ) -> None:
     """Screen readers announce changes inside a live region, not a region that is replaced: the
     suggestions go into the element that was there when the page loaded."""
-    from glas.accounts.roles import Role
     from glas.bureau import knowledge
 
-    supervisor = make_user("supervisor@example.org", roles=[Role.ADVISOR])
-    services.advisor_profile_save(
-        actor=admin_user, advisor=supervisor, kind="staff", skills=[], available=True, is_supervisor=True
-    )
     article = knowledge.article_create(
         actor=advisor,
         title="Данък върху недвижимите имоти",
@@ -247,7 +255,7 @@ def test_answers_are_suggested_in_the_same_live_region_while_the_question_is_typ
         category="taxes",
     )
     knowledge.article_submit(actor=advisor, article=article)
-    knowledge.article_publish(actor=type(supervisor).objects.get(pk=supervisor.pk), article=article)
+    knowledge.article_publish(actor=supervisor, article=article)
     page = new_context(language="bg").new_page()
     page.goto("/bureau/ask/")
     page.evaluate("document.getElementById('kb-suggestions').dataset.original = 'yes'")
@@ -292,18 +300,11 @@ def test_a_supervisor_assigns_a_request_and_sees_it_escalated(
     new_context: Callable[..., Any],
     site: Any,
     advisor: Any,
-    admin_user: Any,
-    make_user: Callable[..., Any],
+    supervisor: Any,
     citizen: Any,
 ) -> None:
     """Triage by the supervisor (the assign panel's advisor list), the advisor's queue, and an
     escalation back to the supervisors' view, all through the pages."""
-    from glas.accounts.roles import Role
-
-    supervisor = make_user("supervisor@example.org", roles=[Role.ADVISOR])
-    services.advisor_profile_save(
-        actor=admin_user, advisor=supervisor, kind="staff", skills=[], available=True, is_supervisor=True
-    )
     case, _token = services.case_submit(actor=citizen, request=make_request(subject="Разрешение за строеж"))
     assert case.assigned_to_id is None  # a request from the web waits for triage
     boss = new_context(language="bg").new_page()

@@ -42,6 +42,29 @@ def counted(initiative: Initiative) -> int:
     return signature_count(initiative)
 
 
+def collecting_referendum(
+    promoter: Any, staff: Any, make_user: Callable[..., Any], kresna: Any, **text: str
+) -> Initiative:
+    """A referendum proposal in collection, made through the services: a committee of three
+    (the promoter and two confirmed members), found admissible, open for 30 days."""
+    initiative = services.initiative_create(
+        actor=promoter,
+        municipality=kresna,
+        kind=Initiative.Kind.REFERENDUM,
+        **({"title": "Мост", "question": "Мост ли?"} | text),
+    )
+    for number in range(2):
+        member, _token = services.committee_member_invite(
+            actor=promoter, initiative=initiative, full_name=f"Член Комитетов {number}", email=f"m{number}@example.org"
+        )
+        services.committee_member_confirm(actor=make_user(f"m{number}@example.org"), member=member)
+    services.initiative_submit_for_review(actor=promoter, initiative=initiative)
+    services.initiative_review(actor=staff, initiative=initiative, admissible=True, reasons="Допустимо.")
+    return services.initiative_open_collection(
+        actor=promoter, initiative=initiative, closes_on=timezone.localdate() + dt.timedelta(days=30)
+    )
+
+
 def test_a_referendum_proposal_runs_from_the_draft_form_to_paper_signatures(
     new_context: Callable[..., Any],
     citizen: Any,
@@ -160,22 +183,13 @@ def test_signing_works_without_javascript(
     make_user: Callable[..., Any],
     kresna: Any,
 ) -> None:
-    initiative = services.initiative_create(
-        actor=citizen,
-        municipality=kresna,
-        kind=Initiative.Kind.REFERENDUM,
+    initiative = collecting_referendum(
+        citizen,
+        council_secretary,
+        make_user,
+        kresna,
         title="Детска площадка",
         question="Съгласни ли сте с детска площадка в Сливница?",
-    )
-    for number in range(2):
-        member, _token = services.committee_member_invite(
-            actor=citizen, initiative=initiative, full_name=f"Член Комитетов {number}", email=f"m{number}@example.org"
-        )
-        services.committee_member_confirm(actor=make_user(f"m{number}@example.org"), member=member)
-    services.initiative_submit_for_review(actor=citizen, initiative=initiative)
-    services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо.")
-    services.initiative_open_collection(
-        actor=citizen, initiative=initiative, closes_on=timezone.localdate() + dt.timedelta(days=30)
     )
     page = new_context(language="bg", javascript=False).new_page()
     page.goto("/accounts/login/")
@@ -209,19 +223,7 @@ def test_a_new_person_signs_up_supports_a_petition_and_is_told_why_a_referendum_
     services.initiative_submit_for_review(actor=citizen, initiative=petition)
     services.initiative_review(actor=council_secretary, initiative=petition, admissible=True, reasons="Допустимо.")
     services.initiative_open_collection(actor=citizen, initiative=petition, closes_on=None)
-    referendum = services.initiative_create(
-        actor=citizen, municipality=kresna, kind=Initiative.Kind.REFERENDUM, title="Мост", question="Мост ли?"
-    )
-    for number in range(2):
-        member, _token = services.committee_member_invite(
-            actor=citizen, initiative=referendum, full_name=f"Член Комитетов {number}", email=f"m{number}@example.org"
-        )
-        services.committee_member_confirm(actor=make_user(f"m{number}@example.org"), member=member)
-    services.initiative_submit_for_review(actor=citizen, initiative=referendum)
-    services.initiative_review(actor=council_secretary, initiative=referendum, admissible=True, reasons="Допустимо.")
-    services.initiative_open_collection(
-        actor=citizen, initiative=referendum, closes_on=timezone.localdate() + dt.timedelta(days=30)
-    )
+    referendum = collecting_referendum(citizen, council_secretary, make_user, kresna)
 
     page = new_context(language="bg").new_page()
     page.goto("/accounts/signup/")
@@ -266,19 +268,7 @@ def test_council_staff_verify_the_signatures_with_the_registrys_answer(
 
     from glas.accounts.services import resident_verify
 
-    initiative = services.initiative_create(
-        actor=citizen, municipality=kresna, kind=Initiative.Kind.REFERENDUM, title="Мост", question="Мост ли?"
-    )
-    for number in range(2):
-        member, _token = services.committee_member_invite(
-            actor=citizen, initiative=initiative, full_name=f"Член Комитетов {number}", email=f"m{number}@example.org"
-        )
-        services.committee_member_confirm(actor=make_user(f"m{number}@example.org"), member=member)
-    services.initiative_submit_for_review(actor=citizen, initiative=initiative)
-    services.initiative_review(actor=council_secretary, initiative=initiative, admissible=True, reasons="Допустимо.")
-    services.initiative_open_collection(
-        actor=citizen, initiative=initiative, closes_on=timezone.localdate() + dt.timedelta(days=30)
-    )
+    initiative = collecting_referendum(citizen, council_secretary, make_user, kresna)
     for number in range(2):
         signer = make_user(f"signer{number}@example.org")
         resident_verify(
