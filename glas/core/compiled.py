@@ -10,8 +10,9 @@ SQL the ORM wrote the first time, and runs it with new keys.
 next, each passed through its field's ``get_db_prep_value`` as a lookup would. Every other
 parameter is a constant of the queryset. To find where each key goes, the first compilation is
 made with ``samples``: values that must each appear exactly once among the parameters (choose
-ones no constant can equal, such as negative ids). The tests compare each compiled statement
-with the ORM's own answer.
+ones no constant can equal, such as ids far beyond any real one; a value outside an integer
+field's range would make the ORM give up on the query). The tests compare each compiled
+statement with the ORM's own answer.
 """
 
 from __future__ import annotations

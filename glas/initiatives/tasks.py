@@ -85,14 +85,18 @@ def notify_signers(initiative_id: int, event: str) -> int:
 
 
 @task()
-def confirm_signature(signature_public_id: str) -> bool:
+def confirm_signature(signature_public_id: str | int) -> bool:
     """Tell an online signer that their signature is recorded: in the app, and by e-mail if
-    their preferences ask for it. Nothing when the signature is gone or was withdrawn."""
+    their preferences ask for it. Nothing when the signature is gone or was withdrawn. (Tasks
+    queued before signing wrote them in one batch carry the row's id instead of its public id.)"""
     from glas.core.services import notify
 
+    key: dict[str, str | int] = (
+        {"pk": signature_public_id} if isinstance(signature_public_id, int) else {"public_id": signature_public_id}
+    )
     signature = (
         Signature.objects.select_related("initiative", "signer")
-        .filter(public_id=signature_public_id, signer__isnull=False)
+        .filter(signer__isnull=False, **key)
         .exclude(status=Signature.Status.WITHDRAWN)
         .first()
     )
