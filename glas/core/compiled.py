@@ -35,7 +35,7 @@ class Compiled:
     # For a read of model rows: the attributes in column order and the converters per column.
     model: type[models.Model] | None = None
     attnames: tuple[str, ...] = ()
-    converters: tuple[tuple[int, tuple[Any, ...]], ...] = ()
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...] = ()
 
     def params_for(self, *keys: Any) -> list[Any]:
         """The parameters, with each key prepared for the database in its place."""
@@ -59,9 +59,9 @@ class Compiled:
             return None
         values = list(row)
         connection = connections[self.using]
-        for position, functions in self.converters:
+        for position, functions, expression in self.converters:
             for function in functions:
-                values[position] = function(values[position], None, connection)
+                values[position] = function(values[position], expression, connection)
         return self.model.from_db(self.using, self.attnames, values)
 
 
@@ -96,7 +96,7 @@ def _compile(
     connection = connections[using]
     model: type[models.Model] | None = None
     attnames: tuple[str, ...] = ()
-    converters: tuple[tuple[int, tuple[Any, ...]], ...] = ()
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...] = ()
     if update is not None:
         query: Any = queryset.query.chain(sql.UpdateQuery)
         query.add_update_values(update)
@@ -110,7 +110,9 @@ def _compile(
             columns = [column for column, _sql, _alias in compiler.select]
             attnames = tuple(column.target.attname for column in columns)
             found = compiler.get_converters(columns)
-            converters = tuple((position, tuple(functions)) for position, (functions, _e) in found.items())
+            converters = tuple(
+                (position, tuple(functions), expression) for position, (functions, expression) in found.items()
+            )
     positions = []
     for field, sample in zip(key_fields, samples, strict=True):
         prepared = field.get_db_prep_value(sample, connection, prepared=False)
