@@ -3,6 +3,7 @@ markup in messages; bounded queries on the queue and the case page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -361,3 +362,24 @@ def test_the_case_page_makes_only_the_action_forms_it_shows(monkeypatch):
     assert set(page_forms) == set(ACTION_FORMS) and len(page_forms) == len(ACTION_FORMS)
     with pytest.raises(KeyError):
         page_forms["delete_everything"]
+
+
+def test_the_queue_escapes_what_a_resident_typed_and_marks_escalated_and_overdue_cases(
+    client_for, citizen, supervisor, other_advisor
+):
+    """The queue's rows are written by ``{% queue_rows %}`` (bureau/templatetags/bureau.py), not
+    the template language: markup in a subject is still shown as text, never run."""
+    case, _token = services.case_submit(
+        actor=citizen, request=make_request(subject='<script>alert("x")</script> & „данък“')
+    )
+    services.case_assign(actor=supervisor, case=case, advisor=supervisor)
+    services.case_escalate(actor=supervisor, case=Case.objects.get(pk=case.pk), reason="Спешно.")
+    Case.objects.filter(pk=case.pk).update(due_on=dt.date(2020, 1, 2))
+    text = client_for(supervisor).get(reverse("bureau:queue"), {"view": "all"}).content.decode()
+    assert '<script>alert("x")' not in text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; „данък“" in text
+    row = text[text.index(case.reference) :].split("</tr>")[0]
+    assert "02.01.2020" in row and row.count('class="tag tag-warn"') == 2
+    assert 'colspan="7"' not in text
+    empty = client_for(other_advisor).get(reverse("bureau:queue")).content.decode()
+    assert 'colspan="7"' in empty and "<tr><td><a" not in empty  # "no cases here", no rows
