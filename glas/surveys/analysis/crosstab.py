@@ -130,12 +130,18 @@ def crosstab(design: Design, rows: Factor, columns: Factor) -> Crosstab:
     scaled = contrasts * inverse_p[:, None]
     denominator = contrasts.T @ scaled / n
     numerator = scaled.T @ v @ scaled
-    try:
+    if np.linalg.cond(denominator) < 1e12:
         delta = np.linalg.solve(denominator, numerator)
-    except np.linalg.LinAlgError as error:
-        raise AnalysisError(_("The design effects of this table cannot be computed.")) from error
+    else:
+        # Cells empty in the sample: a contrast that only they define has no variance and no
+        # weight (0 / 0). R's solve() stops here, or on some processors returns noise, so the
+        # same table worked on one machine and not on another. The pseudo-inverse gives those
+        # directions a design effect of 0 and the others theirs, the same on every machine.
+        delta = np.linalg.pinv(denominator, hermitian=True) @ numerator
     trace = float(np.trace(delta))
     trace2 = float(np.trace(delta @ delta))
+    if not (np.isfinite(trace) and np.isfinite(trace2) and trace > 0 and trace2 > 0):
+        raise AnalysisError(_("The design effects of this table cannot be computed."))
     ndf = trace * trace / trace2
     ddf = ndf * design.degrees_of_freedom
 
