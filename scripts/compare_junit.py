@@ -4,9 +4,9 @@ Every test that passed on one database must pass on the other. The only allowed 
 tests marked ``postgres_only`` (real row-lock concurrency) and the few browser tests CI runs
 "once, on PostgreSQL" are skipped on SQLite (their skip messages name PostgreSQL), and tests
 that run "once, on SQLite" are skipped on PostgreSQL: the other browser tests (see
-``conftest.pytest_collection_modifyitems``) and the collection check of
-``tests/test_suite_parity.py``, which collects under both databases itself.
-Prints the counts; exits 1 on any other difference.
+``conftest.pytest_collection_modifyitems``). A test collected in one run only is reported as
+missing from the other, so this also does, in CI, what ``tests/test_suite_parity.py`` does on a
+developer's machine. Prints the counts; exits 1 on any other difference.
 """
 
 from __future__ import annotations

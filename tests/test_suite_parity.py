@@ -1,8 +1,9 @@
 """The suite is the same on SQLite and PostgreSQL.
 
 Collecting the tests under each database must give the same list: no test may appear, vanish
-or be parametrised differently because of the database. (CI additionally compares the two
-full runs test by test: scripts/compare_junit.py.) Skipped when no PostgreSQL server answers.
+or be parametrised differently because of the database. Skipped when no PostgreSQL server
+answers, and in CI, which runs the whole suite on both databases and compares the two runs test by
+test (scripts/compare_junit.py): a test collected on one database only shows there as missing.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def _collected(database_url: str) -> list[str]:
 
 
 def test_the_same_tests_are_collected_on_sqlite_and_postgresql(tmp_path: Path) -> None:
+    if os.environ.get("GLAS_CI_BALANCE") == "1":
+        pytest.skip("in CI, scripts/compare_junit.py compares the two whole runs test by test")
     if connection.vendor == "postgresql":
         # It collects under both databases itself: once per CI run is enough.
         pytest.skip("the collection check runs once, on SQLite (it collects under PostgreSQL itself)")

@@ -85,9 +85,22 @@ STAFF_PAGES = [
 ]
 
 
-def pages_for(user: Any) -> list[Page]:
-    """Every page the person may open, and for a signed-in person the first staff page they may not (403)."""
-    pages = [page for page in PAGES + STAFF_PAGES if page.opens_for(user)]
+# Pages that are the same for everyone who may open them, apart from the header: each role's
+# header is checked on these two, whatever the role.
+SHARED = (anyone, anonymous, signed_in)
+OWN_HEADER = ("/", "/me/")
+
+
+def pages_for(user: Any, *, shared: bool = True) -> list[Page]:
+    """Every page the person may open, and for a signed-in person the first staff page they may
+    not (403). With ``shared=False`` a page that is the same for everyone (``SHARED``) is left
+    out unless it is in ``OWN_HEADER``: a persona whose shared pages another persona already
+    checks needs only its header and its own pages."""
+    pages = [
+        page
+        for page in PAGES + STAFF_PAGES
+        if page.opens_for(user) and (shared or page.opens_for not in SHARED or page.path in OWN_HEADER)
+    ]
     forbidden = [page for page in STAFF_PAGES if not page.opens_for(user)]
     if user is not None and forbidden:
         pages.append(Page(forbidden[0].path, anyone, status=403))
