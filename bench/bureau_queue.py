@@ -7,6 +7,10 @@ and p50/p99 latency per page. Standard library only.
     python bench/bureau_queue.py http://127.0.0.1:8000 --setup --data /tmp/bureau.json
     python bench/bureau_queue.py http://127.0.0.1:8000 --data /tmp/bureau.json --requests 2000
 
+``--baseline`` first loads a minimal signed-in page (no query beyond the session's user, no
+template) and prints each page's rate as a share of it: the figure that carries over between
+machines. The server must then run with ``bench/initiative_bench_settings.py``, which adds it.
+
 ``--setup`` runs ``manage.py bench_bureau_setup`` (50,000 synthetic cases; it also prints the
 number of queries of each page at 1,000 and 50,000 cases) with the current environment. See
 bench/README.md.
@@ -47,8 +51,9 @@ def fetch(base: str, path: str, session: str) -> float:
     return time.perf_counter() - started
 
 
-def wrk(url: str, session: str, concurrency: int, seconds: int) -> str:
-    """One page under ``wrk`` at ``concurrency`` connections: requests/s, p50, p99, errors."""
+def wrk(url: str, session: str, concurrency: int, seconds: int) -> tuple[float, str]:
+    """One page under ``wrk`` at ``concurrency`` connections: requests/s, and a line with
+    requests/s, p50, p99 and errors."""
     output = subprocess.run(  # noqa: S603
         [  # noqa: S607 - wrk from the PATH
             "wrk",
@@ -72,7 +77,7 @@ def wrk(url: str, session: str, concurrency: int, seconds: int) -> str:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if not (rate and p50 and p99):
         raise SystemExit(f"could not read wrk's output:\n{output}")
-    return (
+    return float(rate.group(1)), (
         f"{float(rate.group(1)):.1f} requests/s at concurrency {concurrency} for {seconds} s; "
         f"p50 {p50.group(1)}, p99 {p99.group(1)}; errors {errors.group(1) if errors else 0}"
     )
@@ -87,6 +92,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=30, help="per page, with wrk")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="with wrk: load /bench/minimal-page/ first (a server started with initiative_bench_settings) "
+        "and print each page's rate as a share of it",
+    )
     args = parser.parse_args()
     if args.setup:
         output = subprocess.run(  # noqa: S603
@@ -105,11 +116,16 @@ def main() -> None:
             ("supervisor queue (all)", "/bureau/cases/?view=all", data["supervisor_session"]),
             ("case page", case_path, data["advisor_session"]),
         ]
+        if args.baseline:
+            pages.insert(0, ("minimal signed-in page (baseline)", "/bench/minimal-page/", data["advisor_session"]))
+        baseline = None
         for name, path, session in pages:
             fetch(args.base, path, session)  # a 200, not a redirect to the login page
             wrk(args.base + path, session, args.concurrency, 5)  # warm-up: every worker has rendered it
-            result = wrk(args.base + path, session, args.concurrency, args.seconds)
-            print(f"{name}: {result}")
+            rate, result = wrk(args.base + path, session, args.concurrency, args.seconds)
+            share = f"; {rate / baseline:.2f} of the baseline" if baseline else ""
+            baseline = baseline or (rate if args.baseline else None)
+            print(f"{name}: {result}{share}")
         return
     jobs = []
     for number in range(args.requests):

@@ -10,6 +10,7 @@ from django.http import Http404
 from glas.bureau.models import Case
 from glas.bureau.services import token_hash
 from glas.core.access import require_perm
+from glas.core.compiled import compiled
 
 REFERENCE_MAX = 20
 
@@ -17,10 +18,19 @@ REFERENCE_MAX = 20
 def _case_by_reference(reference: str) -> Case:
     if not isinstance(reference, str) or len(reference) > REFERENCE_MAX:
         raise Http404
-    case = Case.objects.select_related("settlement", "assigned_to", "citizen").filter(reference=reference).first()
+    # Compiled once per process (glas.core.compiled): every case page and action reads it.
+    statement = compiled(
+        "bureau.case_by_reference",
+        lambda key: (
+            Case.objects.select_related("settlement", "assigned_to", "citizen").filter(reference=key).order_by("pk")[:1]
+        ),
+        key_fields=[Case._meta.get_field("reference")],
+        samples=["sample-reference"],
+    )
+    case = statement.instance(reference)
     if case is None:
         raise Http404
-    return case
+    return case  # type: ignore[return-value]
 
 
 def get_case_for_advisor(user: Any, reference: str) -> Case:

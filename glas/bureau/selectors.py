@@ -17,7 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from glas.accounts.models import User
-from glas.bureau.models import AdvisorProfile, Case, CaseMessage, Category, Referral, RotaSlot, Service
+from glas.bureau.models import (
+    AdvisorProfile,
+    Article,
+    Case,
+    CaseDeadline,
+    CaseMessage,
+    Category,
+    Referral,
+    RotaSlot,
+    Service,
+)
+from glas.core.compiled import compiled
 from glas.core.models import Settlement
 
 QUEUE_VIEWS = ("mine", "triage", "overdue", "escalated", "all", "closed")
@@ -178,21 +189,41 @@ def queue_counts(user: User, *, scope: Q) -> dict[str, int]:
     )
 
 
+# The case page's reads are the same statements for every case, so their SQL is compiled once
+# per process (glas.core.compiled): building them cost about as much as the rest of the page.
+# A case id no real case has, which no constant of these queries equals.
+SAMPLE_CASE_ID = 2_000_000_007
+
+
+def _messages(case_id: int, *, internal: bool) -> QuerySet[CaseMessage]:
+    messages = CaseMessage.objects.filter(case_id=case_id).select_related("author").order_by("created_at", "id")
+    return messages if internal else messages.exclude(kind=CaseMessage.Kind.NOTE)
+
+
+CASE_READS: dict[str, Any] = {
+    "case_messages": lambda pk: _messages(pk, internal=True)[:500],
+    "public_messages": lambda pk: _messages(pk, internal=False)[:500],
+    "deadlines": lambda pk: CaseDeadline.objects.filter(case_id=pk)[:50],
+    "referrals": lambda pk: Referral.objects.filter(case_id=pk).select_related("service")[:50],
+    "shared_with": lambda pk: User.objects.filter(bureau_shared=pk)[:50],
+    "articles": lambda pk: Article.objects.filter(cases=pk, status="published").only("slug", "title")[:20],
+}
+
+
+def case_read(name: str, case: Case) -> list[Any]:
+    """One of ``CASE_READS`` for the case, through its compiled statement."""
+    statement = compiled(f"bureau.case.{name}", CASE_READS[name], key_fields=[Case._meta.pk], samples=[SAMPLE_CASE_ID])
+    return statement.instances(case.pk)
+
+
 def case_messages(case: Case, *, internal: bool) -> list[CaseMessage]:
-    messages = CaseMessage.objects.filter(case=case).select_related("author").order_by("created_at", "id")
-    if not internal:
-        messages = messages.exclude(kind=CaseMessage.Kind.NOTE)
-    return list(messages[:500])
+    return case_read("case_messages" if internal else "public_messages", case)
 
 
 def case_page_data(case: Case) -> dict[str, Any]:
     """Everything the advisor's case page shows, in a fixed number of queries."""
     return {
-        "case_messages": case_messages(case, internal=True),
-        "deadlines": list(case.deadlines.all()[:50]),
-        "referrals": list(case.referrals.select_related("service")[:50]),
-        "shared_with": list(case.shared_with.all()[:50]),
-        "articles": list(case.articles.filter(status="published").only("slug", "title")[:20]),
+        name: case_read(name, case) for name in ("case_messages", "deadlines", "referrals", "shared_with", "articles")
     }
 
 

@@ -192,6 +192,47 @@ def test_a_compiled_read_converts_json_and_uuid_as_the_orm_does(db):
     assert by_task.fetchone(key) is None
 
 
+def test_a_compiled_read_of_many_rows_follows_select_related_as_the_orm_does(
+    db, make_user, django_assert_num_queries
+):
+    """Rows with and without the related row (a nullable key: a left join), nested relations,
+    a deferred column, the order and the slice of the queryset."""
+    person = make_user("auditor@example.org", display_name="Ива")
+    for number, actor in enumerate([person, None, person]):
+        entry = _entry(f"read.{number}", n=number)
+        entry.actor = actor
+        entry.object_id = "42"
+        entry.save()
+    _entry("read.other").save()  # another object: not read
+
+    def build(object_id):
+        return (
+            AuditEntry.objects.select_related("actor", "content_type")
+            .defer("data")
+            .filter(object_id=object_id)
+            .order_by("-id")[:2]
+        )
+
+    query = compiled(
+        "tests.audit_with_actor",
+        build,
+        key_fields=[AuditEntry._meta.get_field("object_id")],
+        samples=["sample-object"],
+    )
+    found, expected = query.instances("42"), list(build("42"))
+    assert [entry.pk for entry in found] == [entry.pk for entry in expected] and len(found) == 2
+    for mine, theirs in zip(found, expected, strict=True):
+        assert mine.get_deferred_fields() == theirs.get_deferred_fields() == {"data"}
+        assert mine.action == theirs.action and mine.created_at == theirs.created_at
+        assert AuditEntry.actor.is_cached(mine) and AuditEntry.content_type.is_cached(mine)
+        assert (mine.actor and mine.actor.display_name) == (theirs.actor and theirs.actor.display_name)
+        assert mine.content_type.model == theirs.content_type.model == "auditentry"
+    assert found[0].actor is not None and found[1].actor is None
+    with django_assert_num_queries(0):
+        assert found[0].actor.email == "auditor@example.org"
+    assert query.instances("nothing") == [] and query.instance("42").pk == expected[0].pk
+
+
 @both_ways
 def test_a_compiled_update_goes_in_a_batch(database):
     municipality = _municipality()
