@@ -193,7 +193,7 @@ def test_a_compiled_read_converts_json_and_uuid_as_the_orm_does(db):
 
 
 def test_a_compiled_read_of_many_rows_follows_select_related_as_the_orm_does(db, make_user, django_assert_num_queries):
-    """Rows with and without the related row (a nullable key: a left join), nested relations,
+    """Rows with and without the related row (a nullable key: a left join), two relations,
     a deferred column, the order and the slice of the queryset."""
     person = make_user("auditor@example.org", display_name="Ива")
     for number, actor in enumerate([person, None, person]):
