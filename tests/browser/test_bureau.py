@@ -54,7 +54,8 @@ def test_the_request_form_with_errors_is_accessible(new_context: Callable[..., A
 def test_the_request_form_works_without_javascript(new_context: Callable[..., Any], site: Any) -> None:
     page = new_context(language="bg", javascript=False).new_page()
     page.goto("/bureau/ask/")
-    page.locator("main button[type=submit].button-primary").click()
+    with page.expect_navigation():
+        page.locator("main button[type=submit].button-primary").click()
     assert page.locator("#error-summary").count() == 1
 
 

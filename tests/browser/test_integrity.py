@@ -41,7 +41,8 @@ def test_a_tip_is_filed_without_javascript_and_the_receipt_is_shown(
     page.goto("/integrity/report/tip/")
     page.get_by_label("corruption").check()
     page.get_by_label("What happened?").fill("Общински имот се ползва безплатно от роднина на служител.")
-    page.get_by_role("button", name="Send").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
     assert page.get_by_role("heading", name="Your receipt code").is_visible()
 
 
@@ -50,13 +51,16 @@ def test_the_officer_pages_are_accessible(new_context: Callable[..., Any], offic
     log_in(page, officer.user.email)
     page.goto("/integrity/officers/keys/")
     page.locator("#id_passphrase").fill(PASSPHRASE)
-    page.locator("main form button[type=submit]").first.click()
+    # Each click waits for the page it opens: reading a page still loading fails at random.
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
     report = []
     for path in ("/integrity/officers/reports/", "/integrity/officers/register/", "/integrity/officers/statistics/"):
         response = page.goto(path)
         assert response is not None and response.status == 200
         report += [f"{path}: {problem}" for problem in page_problems(page, "bg")]
     page.goto("/integrity/officers/reports/")
-    page.locator("tbody a").first.click()
+    with page.expect_navigation():
+        page.locator("tbody a").first.click()
     report += [f"report: {problem}" for problem in page_problems(page, "bg")]
     assert report == []
