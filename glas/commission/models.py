@@ -8,6 +8,7 @@ the members present and entitled to vote, and is published with the dissenting v
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -119,6 +120,12 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return str(_("Meeting No. %(number)s") % {"number": self.number})
+
+    @property
+    def day(self) -> dt.date:
+        """The meeting's date in the municipality's time zone (a meeting at 00:30 in Kresna is on
+        the day before in UTC, and membership terms are counted in whole local days)."""
+        return timezone.localdate(self.starts_at)
 
 
 class MeetingItem(models.Model):

@@ -58,7 +58,7 @@ class QuorumState:
 
 
 def meeting_quorum(meeting: Meeting) -> QuorumState:
-    day = meeting.starts_at.date()
+    day = meeting.day
     serving = serving_members(meeting.commission, day).count()
     present = meeting.attendance.filter(present=True).count()
     return QuorumState(serving=serving, present=present, needed=quorum_needed(meeting.commission, serving))

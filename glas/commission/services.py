@@ -58,7 +58,7 @@ def _text(value: Any, *, field: str, cap: int, required: bool = True) -> str:
 def _member(actor: User, meeting: Meeting) -> CommissionMember:
     """The actor as a member serving on the day of the meeting, or a refusal."""
     _require(actor, "commission.take_part")
-    member = member_for(actor, meeting.commission, meeting.starts_at.date())
+    member = member_for(actor, meeting.commission, meeting.day)
     if member is None:
         raise DomainError(_("Only members serving on the commission on the day of the meeting may do this."))
     return member
@@ -150,7 +150,7 @@ def attendance_record(*, actor: User | None, meeting: Meeting, present: Iterable
     _require(actor, "commission.manage")
     if meeting.status == Meeting.Status.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
-    serving = {m.pk: m for m in serving_members(meeting.commission, meeting.starts_at.date())}
+    serving = {m.pk: m for m in serving_members(meeting.commission, meeting.day)}
     chosen = set(present)
     if not chosen <= set(serving):
         raise DomainError(_("Only members serving on the day of the meeting can be marked present."), field="present")

@@ -153,7 +153,7 @@ def _workspace(
     status: int = 200,
     bound: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    me = selectors.member_for(request.user, meeting.commission, meeting.starts_at.date())
+    me = selectors.member_for(request.user, meeting.commission, meeting.day)
     items = list(
         MeetingItem.objects.filter(meeting=meeting)
         .select_related("opinion", "draft", "decision")
@@ -162,7 +162,7 @@ def _workspace(
         )
         .order_by("position")
     )
-    serving = list(selectors.serving_members(meeting.commission, meeting.starts_at.date()))
+    serving = list(selectors.serving_members(meeting.commission, meeting.day))
     present = set(meeting.attendance.filter(present=True).values_list("member_id", flat=True))
     bound = bound or {}
     rows = []
@@ -245,7 +245,7 @@ def item_add(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_POST
 def attendance(request: AuthedRequest, public_id: str) -> HttpResponse:
     meeting = get_meeting_for_workspace(request.user, public_id)
-    members = list(selectors.serving_members(meeting.commission, meeting.starts_at.date()))
+    members = list(selectors.serving_members(meeting.commission, meeting.day))
     form = forms.AttendanceForm(request.POST, members=members)
     if not form.is_valid():
         return _invalid(request, meeting, attendance=form)

@@ -695,7 +695,7 @@ def draft_adopt(
         votes_for, votes_against, votes_abstained = counts.votes_for, counts.against, counts.abstained
     number = _required(decision_number, field="decision_number", cap=50)
     if decision_date > timezone.localdate() or (
-        draft.sent_to_council_at and decision_date < draft.sent_to_council_at.date()
+        draft.sent_to_council_at and decision_date < timezone.localdate(draft.sent_to_council_at)
     ):
         raise DomainError(
             _("The decision date must be between sending to the council and today."), field="decision_date"

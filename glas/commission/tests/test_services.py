@@ -137,6 +137,23 @@ def test_a_person_who_is_not_a_serving_member_cannot_take_part(item, members, re
         services.opinion_vote(actor=members[3].user, opinion=opinion, choice="for")
 
 
+def test_the_meeting_day_is_the_local_one(item, members, council_secretary):
+    """A meeting at 00:30 in Kresna is still the day before in UTC: a member whose term ended on
+    that UTC day no longer serves at it (this test failed every night between 22:00 and 24:00
+    UTC while the day was taken from the UTC timestamp)."""
+    local_day = timezone.localdate() + dt.timedelta(days=3)
+    starts = timezone.make_aware(dt.datetime.combine(local_day, dt.time(0, 30)))
+    Meeting.objects.filter(pk=item.meeting.pk).update(starts_at=starts)
+    item.meeting.refresh_from_db()
+    assert starts.astimezone(dt.UTC).date() == local_day - dt.timedelta(days=1)
+    assert item.meeting.day == local_day
+    opinion = put_to_vote(item, members, council_secretary)
+    CommissionMember.objects.filter(pk=members[3].pk).update(term_end=local_day - dt.timedelta(days=1))
+    with pytest.raises(DomainError, match="Only members serving"):
+        services.opinion_vote(actor=members[3].user, opinion=opinion, choice="for")
+    services.opinion_vote(actor=members[2].user, opinion=opinion, choice="for")
+
+
 def test_a_bad_vote_value_is_refused(item, members, council_secretary):
     opinion = put_to_vote(item, members, council_secretary)
     with pytest.raises(DomainError, match="Choose for, against or abstain"):
