@@ -1,7 +1,8 @@
 """The advisor queue and the case page of the citizens' bureau under load, over HTTP.
 
 Requests by 20 concurrent clients (by default): the advisor's queue, the supervisor's queue of
-all cases, and case pages of the advisor's cases, in equal shares. Prints requests per second
+all cases, and case pages of the advisor's cases: with ``wrk``, an open access-to-information
+request (the heaviest case page: it offers every step) and a closed case, each on its own. Prints requests per second
 and p50/p99 latency per page. Standard library only.
 
     python bench/bureau_queue.py http://127.0.0.1:8000 --setup --data /tmp/bureau.json
@@ -83,6 +84,10 @@ def wrk(url: str, session: str, concurrency: int, seconds: int) -> tuple[float, 
     )
 
 
+def case_path(reference: str) -> str:
+    return "/bureau/cases/" + urllib.parse.quote(reference) + "/"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
@@ -110,11 +115,11 @@ def main() -> None:
         print("queries:", row)
     references = data["references"]
     if args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk")):
-        case_path = "/bureau/cases/" + urllib.parse.quote(references[0]) + "/"
         pages = [
             ("advisor queue", "/bureau/cases/", data["advisor_session"]),
             ("supervisor queue (all)", "/bureau/cases/?view=all", data["supervisor_session"]),
-            ("case page", case_path, data["advisor_session"]),
+            ("case page (open request)", case_path(data["open_request"]), data["advisor_session"]),
+            ("case page (closed case)", case_path(data["closed_case"]), data["advisor_session"]),
         ]
         if args.baseline:
             pages.insert(0, ("minimal signed-in page (baseline)", "/bench/minimal-page/", data["advisor_session"]))
@@ -135,7 +140,7 @@ def main() -> None:
         elif page == 1:
             jobs.append(("supervisor queue (all)", "/bureau/cases/?view=all", data["supervisor_session"]))
         else:
-            path = "/bureau/cases/" + urllib.parse.quote(references[number % len(references)]) + "/"
+            path = case_path(references[number % len(references)])
             jobs.append(("case page", path, data["advisor_session"]))
     started = time.perf_counter()
     with ThreadPoolExecutor(args.concurrency) as pool:

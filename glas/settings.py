@@ -79,6 +79,10 @@ MIDDLEWARE = [
     "glas.accounts.middleware.StaffMFAMiddleware",
 ]
 
+# Form fields and widgets are drawn with Django's own Jinja2 templates (glas/core/renderers.py).
+# Pages themselves stay in Django's template language.
+FORM_RENDERER = "glas.core.renderers.FormRenderer"
+
 ROOT_URLCONF = "glas.urls"
 WSGI_APPLICATION = "glas.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"

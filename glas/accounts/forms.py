@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from glas.accounts.models import ResidentVerification, User
 from glas.accounts.roles import STAFF_ROLES
-from glas.core.forms import CleanTextMixin
+from glas.core.forms import CleanTextMixin, ModelChoiceField
 from glas.core.models import NotificationPreference, Settlement
 
 
@@ -77,7 +77,7 @@ class ResidentVerificationForm(CleanTextMixin, forms.Form):
         help_text=_("Read it from the identity document. It is stored only in a protected form."),
         widget=UnechoedTextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
     )
-    settlement = forms.ModelChoiceField(
+    settlement = ModelChoiceField(
         label=_("Settlement of permanent address"),
         queryset=Settlement.objects.none(),
         empty_label=_("— choose —"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from glas.accounts.models import User
 from glas.bureau.models import Article, Case, Category, ReplyTemplate, Service
 from glas.bureau.services import CaseRequest
-from glas.core.forms import CleanTextMixin
+from glas.core.forms import CleanTextMixin, ModelChoiceField
 from glas.core.models import Settlement
 
 TEXT = forms.Textarea(attrs={"rows": 6})
@@ -28,7 +28,7 @@ class IntakeForm(CleanTextMixin, forms.Form):
         ),
     )
     category = forms.ChoiceField(label=_("Topic"), choices=Category.choices)
-    settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.none(), required=False)
+    settlement = ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.none(), required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(
         label=_("Your question or request"),
@@ -117,13 +117,13 @@ class CitizenMessageForm(IdempotentForm):
 
 
 class TemplatePickForm(forms.Form):
-    template = forms.ModelChoiceField(
+    template = ModelChoiceField(
         label=_("Start from a reply template"), queryset=ReplyTemplate.objects.filter(active=True), required=False
     )
 
 
 class AdvisorChoiceForm(forms.Form):
-    advisor = forms.ModelChoiceField(label=_("Advisor"), queryset=User.objects.none())
+    advisor = ModelChoiceField(label=_("Advisor"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -137,7 +137,7 @@ class ReasonForm(CleanTextMixin, forms.Form):
 
 
 class ReferForm(CleanTextMixin, forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.filter(active=True))
+    service = ModelChoiceField(label=_("Service"), queryset=Service.objects.filter(active=True))
     note = forms.CharField(label=_("Note for the citizen"), max_length=2000, required=False, widget=TEXT)
     close = forms.BooleanField(label=_("The referral ends the bureau's work on this case"), required=False)
 
@@ -214,13 +214,16 @@ class ArticleForm(CleanTextMixin, forms.Form):
 
 
 class LinkArticleForm(forms.Form):
-    article = forms.ModelChoiceField(
-        label=_("Knowledge-base article"), queryset=Article.objects.filter(status=Article.Status.PUBLISHED)
+    # The list shows titles only: an article's text can be long, and this form is on every
+    # open case page.
+    article = ModelChoiceField(
+        label=_("Knowledge-base article"),
+        queryset=Article.objects.filter(status=Article.Status.PUBLISHED).only("id", "title", "status"),
     )
 
 
 class SlotsForm(CleanTextMixin, forms.Form):
-    settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.all())
+    settlement = ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.all())
     place = forms.CharField(label=_("Place"), max_length=200)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))

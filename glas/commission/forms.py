@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from glas.commission.models import CommissionMember, OpinionVote
 from glas.consultations.models import Draft
+from glas.core.forms import ModelChoiceField
 from glas.council.forms import DecisionChoiceField
 
 
@@ -21,7 +22,7 @@ class MeetingForm(forms.Form):
 
 class ItemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
-    draft = forms.ModelChoiceField(
+    draft = ModelChoiceField(
         label=_("Draft act in consultation"),
         queryset=Draft.objects.exclude(status="draft").order_by("-created_at"),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from glas.consultations.models import Attachment, Contribution, Draft
 from glas.core.exceptions import DomainError
+from glas.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from glas.core.models import Settlement
 from glas.council.forms import DecisionChoiceField
 from glas.council.models import Decision
@@ -24,7 +25,7 @@ class DraftForm(DomainForm):
     title = forms.CharField(label=_("Title"), max_length=300)
     act_type = forms.ChoiceField(label=_("Type of act"), choices=Draft.ActType.choices)
     topic = forms.ChoiceField(label=_("Topic"), choices=Draft.Topic.choices)
-    settlements = forms.ModelMultipleChoiceField(
+    settlements = ModelMultipleChoiceField(
         label=_("Settlements concerned"),
         queryset=Settlement.objects.order_by("kind", "name"),
         required=False,
@@ -192,7 +193,7 @@ class AdoptForm(DomainForm):
 
 class SubscriptionForm(DomainForm):
     topic = forms.ChoiceField(label=_("Topic"), choices=[("", _("any topic")), *Draft.Topic.choices], required=False)
-    settlement = forms.ModelChoiceField(
+    settlement = ModelChoiceField(
         label=_("Settlement"),
         queryset=Settlement.objects.order_by("kind", "name"),
         required=False,

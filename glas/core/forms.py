@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from django import forms
+from django.db.models import Model
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from glas.core.models import CalendarDay
@@ -28,6 +31,32 @@ FORBIDDEN_CHARACTERS = {
     "\u200e",
     "\u200f",
 }
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+class ChoiceListIterator(ModelChoiceIterator):
+    """A model choice list read with one plain query. Django's own iterator reads it with
+    ``QuerySet.iterator()``, which on PostgreSQL opens a server-side cursor (DECLARE, FETCH,
+    CLOSE, and a cursor held past the transaction) that pays off only for large results; a list
+    a person picks from is short."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for instance in self.queryset.all():  # a fresh copy: the field's queryset keeps no rows
+            yield self.choice(instance)
+
+
+class ModelChoiceField(forms.ModelChoiceField[_M]):
+    """Django's field with its choices read as :class:`ChoiceListIterator` does."""
+
+    iterator = ChoiceListIterator
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField[_M]):
+    iterator = ChoiceListIterator
 
 
 def text_problem(value: str) -> str | None:

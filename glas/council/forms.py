@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from glas.core.forms import CleanTextMixin
+from glas.core.forms import CleanTextMixin, ModelChoiceField
 from glas.council.models import AgendaItem, Councillor, Decision, Session, StandingCommittee, Term, Vote
 from glas.council.services.files import MAX_DOCUMENT_BYTES
 from glas.council.services.imports import MAX_CSV_BYTES
@@ -30,7 +30,7 @@ class SessionForm(CleanTextMixin, forms.Form):
 class AgendaItemForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("Agenda item"), max_length=500)
     proposer = forms.CharField(label=_("Proposed by"), max_length=200, required=False)
-    committee = forms.ModelChoiceField(
+    committee = ModelChoiceField(
         label=_("Reporting committee"), queryset=StandingCommittee.objects.none(), required=False
     )
 
@@ -41,7 +41,7 @@ class AgendaItemForm(CleanTextMixin, forms.Form):
 
 class DocumentForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("Title of the document"), max_length=300)
-    agenda_item = forms.ModelChoiceField(
+    agenda_item = ModelChoiceField(
         label=_("Agenda item"),
         queryset=AgendaItem.objects.none(),
         required=False,
@@ -85,8 +85,8 @@ class DecisionForm(CleanTextMixin, forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=Decision.Status.choices)
     required_majority = forms.ChoiceField(label=_("Required majority"), choices=Decision.Majority.choices)
-    agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False)
-    committee = forms.ModelChoiceField(
+    agenda_item = ModelChoiceField(label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False)
+    committee = ModelChoiceField(
         label=_("Standing committee"), queryset=StandingCommittee.objects.none(), required=False
     )
 
@@ -138,7 +138,7 @@ class DecisionSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    committee = forms.ModelChoiceField(
+    committee = ModelChoiceField(
         label=_("Standing committee"), queryset=StandingCommittee.objects.none(), required=False
     )
 
@@ -151,7 +151,7 @@ class DecisionSearchForm(forms.Form):
         self.fields["committee"].empty_label = _("Any committee")  # type: ignore[attr-defined]
 
 
-class DecisionChoiceField(forms.ModelChoiceField[Decision]):
+class DecisionChoiceField(ModelChoiceField[Decision]):
     """A council decision chosen from the registry (other modules link to decisions)."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from glas.core.forms import CleanTextMixin
+from glas.core.forms import CleanTextMixin, ModelChoiceField
 from glas.core.models import Kmetstvo, Settlement
 from glas.initiatives.models import Initiative, Signature
 
@@ -37,8 +37,8 @@ class InitiativeForm(CleanTextMixin, forms.Form):
         label=_("Explanation"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     territory = forms.ChoiceField(label=_("Territory"), choices=Initiative.Territory.choices)
-    kmetstvo = forms.ModelChoiceField(label=_("Kmetstvo"), queryset=Kmetstvo.objects.none(), required=False)
-    settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.none(), required=False)
+    kmetstvo = ModelChoiceField(label=_("Kmetstvo"), queryset=Kmetstvo.objects.none(), required=False)
+    settlement = ModelChoiceField(label=_("Settlement"), queryset=Settlement.objects.none(), required=False)
     addressee = forms.ChoiceField(label=_("Addressed to"), choices=Initiative.Addressee.choices)
 
     def __init__(self, *args: Any, municipality: Any = None, **kwargs: Any) -> None:
@@ -116,9 +116,7 @@ class PaperSignatureForm(CleanTextMixin, forms.Form):
         label=_("ЕГН"), max_length=40, widget=NoEchoInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
     )
     address = forms.CharField(label=_("Permanent address"), max_length=300)
-    settlement = forms.ModelChoiceField(
-        label=_("Settlement of the permanent address"), queryset=Settlement.objects.none()
-    )
+    settlement = ModelChoiceField(label=_("Settlement of the permanent address"), queryset=Settlement.objects.none())
     second_keying = forms.BooleanField(
         label=_("Second keying of a line already entered (double entry: checked against the first, never counted)"),
         required=False,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from glas.core.forms import ModelChoiceField
 from glas.council.models import Councillor
 from glas.integrity.models import IntegrityOfficer, InterestDeclaration, Report, VoteFlag
 
@@ -126,7 +127,7 @@ class IdentityRequestForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer"), queryset=IntegrityOfficer.objects.none())
+    officer = ModelChoiceField(label=_("Officer"), queryset=IntegrityOfficer.objects.none())
 
     def __init__(self, *args: Any, exclude: IntegrityOfficer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,7 +148,7 @@ def year_choice(value: Any) -> int:
 class DeclarationForm(forms.Form):
     person_name = forms.CharField(label=_("Name"), max_length=200)
     position = forms.ChoiceField(label=_("Position"), choices=InterestDeclaration.Position.choices)
-    councillor = forms.ModelChoiceField(
+    councillor = ModelChoiceField(
         label=_("Councillor (for a councillor's declaration)"), queryset=Councillor.objects.none(), required=False
     )
     kind = forms.ChoiceField(label=_("Kind of declaration"), choices=InterestDeclaration.Kind.choices)

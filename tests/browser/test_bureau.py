@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 
 from glas.bureau import services
 from glas.bureau.models import Case
 from glas.bureau.tests.conftest import make_request
-from tests.browser.conftest import log_in
-from tests.browser.pages import page_problems
+from tests.browser.conftest import axe_violations, log_in
+from tests.browser.pages import duplicate_id_problems, page_problems
 from tests.browser.test_forms_with_errors import assert_error_summary_leads_to
 
 pytestmark = pytest.mark.browser
@@ -68,12 +68,18 @@ def test_the_advisor_pages_are_accessible(new_context: Callable[..., Any], case_
         "/bureau/cases/",
         "/bureau/cases/new/",
         f"/bureau/cases/{case.reference}/",
+        f"/bureau/cases/{case.reference}/escalate/",  # a step's form on a page of its own
         "/bureau/kb/manage/",
         "/bureau/appointments/manage/",
     ):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         report += [f"{path}: {problem}" for problem in page_problems(page, "bg")]
+    # A step's panel, opened: its form is fetched into the page.
+    page.goto(f"/bureau/cases/{case.reference}/")
+    page.locator("#action-escalate summary").click()
+    page.locator("#id_escalate_reason").wait_for()
+    report += [f"opened panel: {problem}" for problem in axe_violations(page) + duplicate_id_problems(page)]
     assert report == []
 
 
@@ -140,6 +146,28 @@ def test_an_advisor_records_an_access_to_information_request_and_the_applicant_f
     applicant.goto(follow_link)
     assert "Предоставя се пълен достъп" in applicant.inner_text("main")
     assert report == []
+
+
+def test_an_advisor_without_javascript_opens_a_step_from_its_panel(
+    new_context: Callable[..., Any], case_and_link: Any, advisor: Any
+) -> None:
+    """The case page draws only the reply and note forms; every other step's panel fetches its
+    form when opened. Without JavaScript the panel holds a link to a page with the form."""
+    case, _link = case_and_link
+    page = new_context(language="bg", javascript=False).new_page()
+    log_in(page, advisor.email)
+    page.goto(f"/bureau/cases/{case.reference}/")
+    assert page.locator("#id_escalate_reason").count() == 0
+    page.locator("#action-escalate summary").click()
+    with page.expect_navigation():
+        page.locator("#action-escalate a").click()
+    assert unquote(urlparse(page.url).path) == f"/bureau/cases/{case.reference}/escalate/"
+    page.fill("#id_escalate_reason", "Нужно е становище на юриста.")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert unquote(urlparse(page.url).path) == f"/bureau/cases/{case.reference}/"
+    case.refresh_from_db()
+    assert case.escalation_reason == "Нужно е становище на юриста."
 
 
 def test_a_resident_without_an_account_asks_and_confirms_by_the_e_mailed_link(

@@ -348,20 +348,67 @@ def test_a_queue_row_without_settlement_or_advisor_shows_a_dash(client_for, citi
     assert row["settlement"] == "—" and row["advisor"] == "—"
 
 
-def test_the_case_page_makes_only_the_action_forms_it_shows(monkeypatch):
-    from glas.bureau import forms
-    from glas.bureau.views.work import ACTION_FORMS, ActionForms
+ZDOI_STEPS = [
+    "reply",
+    "note",
+    "extend",
+    "clarify",
+    "decide",
+    "forward",
+    "article",
+    "refer",
+    "share",
+    "escalate",
+    "close",
+]
 
-    made = []
-    monkeypatch.setattr(forms.ReasonForm, "__init__", lambda self, *a, **k: made.append(k) or None)
-    bound = {"note": object()}
-    page_forms = ActionForms(bound, {"body": "Template text"})
-    assert page_forms["note"] is bound["note"] and made == []
-    assert page_forms["reply"].initial["body"] == "Template text"
-    assert page_forms["escalate"] is page_forms["escalate"] and len(made) == 1
-    assert set(page_forms) == set(ACTION_FORMS) and len(page_forms) == len(ACTION_FORMS)
-    with pytest.raises(KeyError):
-        page_forms["delete_everything"]
+
+def test_the_case_page_draws_the_frequent_forms_and_fetches_the_others_when_opened(client_for, register, advisor):
+    case = register(advisor, kind="zdoi", category="information", access_form="paper")
+    response = client_for(advisor).get(reverse("bureau:case_detail", args=[case.reference]))
+    page = response.content.decode()
+    panels = [panel.name for panel in response.context["panels"]]
+    assert panels == ZDOI_STEPS
+    assert [p.name for p in response.context["panels"] if not p.lazy] == ["reply", "note"]
+    assert 'id="id_reply_body"' in page and 'id="id_note_body"' in page
+    for name in ZDOI_STEPS[2:]:
+        url = reverse("bureau:case_action", args=[case.reference, name])
+        # Each other panel fetches its form when opened, and links to it without JavaScript.
+        assert f'id="action-{name}" hx-get="{url}" hx-trigger="toggle once"' in page
+        assert f'<a href="{url}">' in page
+        assert f'id="id_{name}_' not in page
+    assert 'id="action-assign"' not in page  # only supervisors assign
+
+
+def test_a_step_form_comes_alone_to_htmx_and_as_a_page_without_javascript(client_for, register, advisor):
+    case = register(advisor, kind="zdoi", category="information", access_form="paper")
+    client = client_for(advisor)
+    url = reverse("bureau:case_action", args=[case.reference, "extend"])
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and fragment["Cache-Control"] == "no-store"
+    text = fragment.content.decode()
+    assert text.startswith("<form") and "<html" not in text
+    assert 'id="id_extend_reason"' in text and 'name="csrfmiddlewaretoken"' in text and f'action="{url}"' in text
+    page = client.get(url)
+    assert page.status_code == 200 and "<html" in page.content.decode()
+    assert 'id="id_extend_reason"' in page.content.decode() and case.subject in page.content.decode()
+    # The form posts where the case page's panel posts: an error comes back on the case page.
+    response = client.post(url, {"ground": "volume", "reason": ""})
+    assert response.status_code == 400
+    (panel,) = [p for p in response.context["panels"] if p.name == "extend"]
+    assert not panel.lazy and panel.form.errors
+    assert '<details class="panel" open id="action-extend">' in response.content.decode()
+
+
+def test_a_step_not_open_to_the_case_or_the_person_has_no_form(client_for, register, advisor, other_advisor):
+    inquiry = register(advisor)
+    client = client_for(advisor)
+    assert client.get(reverse("bureau:case_action", args=[inquiry.reference, "extend"])).status_code == 404
+    assert client.get(reverse("bureau:case_action", args=[inquiry.reference, "assign"])).status_code == 404
+    assert client.get(reverse("bureau:case_action", args=[inquiry.reference, "delete"])).status_code == 404
+    # Another advisor's case: no form, as no page.
+    other = client_for(other_advisor)
+    assert other.get(reverse("bureau:case_action", args=[inquiry.reference, "note"])).status_code == 404
 
 
 def test_the_queue_escapes_what_a_resident_typed_and_marks_escalated_and_overdue_cases(

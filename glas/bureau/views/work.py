@@ -3,7 +3,7 @@ page and each step on a case (one POST endpoint per step, each calling one servi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,27 +97,60 @@ def action_auto_id(name: str) -> str:
     return f"id_{name}_%s"
 
 
-class ActionForms(Mapping[str, Any]):
-    """The case page's action forms, each made when the template first shows it: a case shows
-    only the steps open to it (a general inquiry has no extension, no decision, no forwarding),
-    and making all fourteen forms cost more than rendering the ones shown."""
+@dataclass(frozen=True)
+class Panel:
+    """One step on the case page: its form, or None when the form is fetched only once the
+    advisor opens the panel (``lazy``)."""
 
-    def __init__(self, bound: dict[str, Any], reply_initial: dict[str, Any] | None) -> None:
-        self._reply_initial, self._made = reply_initial, dict(bound)
+    name: str
+    title: str
+    form: Any
 
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._made:
-            form_class = ACTION_FORMS[name]  # KeyError for a name no action has
-            self._made[name] = form_class(
-                initial=self._reply_initial if name == "reply" else None, auto_id=action_auto_id(name)
-            )
-        return self._made[name]
+    @property
+    def lazy(self) -> bool:
+        return self.form is None
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(ACTION_FORMS)
 
-    def __len__(self) -> int:
-        return len(ACTION_FORMS)
+# The steps whose forms are on the case page itself; every other step's form is fetched when its
+# panel is opened (with HTMX; without JavaScript the panel links to a page with the form). An
+# open access-to-information request offers twelve steps, and drawing all their forms was most
+# of the page's time.
+INLINE_ACTIONS = frozenset({"reply", "note", "reopen"})
+
+
+def case_actions(user: Any, case: Case) -> list[str]:
+    """The steps open to ``user`` on ``case``, in the order the case page lists them."""
+    can_work = user.has_perm("bureau.work_case", case)
+    names = []
+    if can_work and case.is_open:
+        names.append("reply")
+    names.append("note")
+    if can_work and case.is_open:
+        if case.kind == Case.Kind.ZDOI:
+            if case.status == Case.Status.OPEN:
+                names += ["extend", "clarify", "decide"]
+            names.append("forward")
+        elif case.kind != Case.Kind.INQUIRY and not case.decided_on:
+            names.append("decide")
+        names += ["article", "refer", "share", "escalate", "close"]
+    if can_work and case.status == Case.Status.CLOSED and not case.anonymised_at:
+        names.append("reopen")
+    if user.has_perm("bureau.supervise"):
+        names.append("assign")
+    return names
+
+
+def action_form(name: str, *, initial: dict[str, Any] | None = None) -> Any:
+    return ACTIONS[name].form(initial=initial, auto_id=action_auto_id(name))
+
+
+def _panel_form(name: str, bound: dict[str, Any], reply_initial: dict[str, Any] | None) -> Any:
+    """The form a panel shows at once: the one sent back with errors, or an inline step's."""
+    if name in bound:
+        return bound[name]
+    if name not in INLINE_ACTIONS:
+        return None
+    return action_form(name, initial=reply_initial if name == "reply" else None)
 
 
 def case_page(
@@ -129,13 +162,16 @@ def case_page(
     if pick.is_valid() and pick.cleaned_data["template"]:
         template = pick.cleaned_data["template"]
     reply_initial = {"body": template.body} if template else None
+    names = case_actions(request.user, case)
+    panels = [Panel(name, str(ACTIONS[name].title), _panel_form(name, bound, reply_initial)) for name in names]
+    supervisor = request.user.has_perm("bureau.supervise")
     context = {
         "case": case,
         **selectors.case_page_data(case),
         "can_work": request.user.has_perm("bureau.work_case", case),
-        "supervisor": request.user.has_perm("bureau.supervise"),
-        "advisors": selectors.advisors_for(case) if request.user.has_perm("bureau.supervise") else [],
-        "forms": ActionForms(bound, reply_initial),
+        "supervisor": supervisor,
+        "advisors": selectors.advisors_for(case) if supervisor else [],
+        "panels": panels,
         "pick": pick,
         "overdue": case.is_overdue(),
     }
@@ -153,6 +189,7 @@ class Action:
     form: type[Any]
     call: Callable[[Any, Case, dict[str, Any]], Any]
     done: Any
+    title: Any
 
 
 ACTIONS: dict[str, Action] = {
@@ -162,46 +199,55 @@ ACTIONS: dict[str, Action] = {
             actor=u, case=c, body=d["body"], idempotency_key=d["key"], final=d["final"]
         ),
         gettext_lazy("The reply is sent."),
+        gettext_lazy("Reply to the citizen"),
     ),
     "note": Action(
         forms.NoteForm,
         lambda u, c, d: services.case_note(actor=u, case=c, body=d["body"], idempotency_key=d["key"]),
         gettext_lazy("The note is saved."),
+        gettext_lazy("Add an internal note"),
     ),
     "assign": Action(
         forms.AdvisorChoiceForm,
         lambda u, c, d: services.case_assign(actor=u, case=c, advisor=d["advisor"]),
         gettext_lazy("The case is assigned."),
+        gettext_lazy("Assign"),
     ),
     "share": Action(
         forms.AdvisorChoiceForm,
         lambda u, c, d: services.case_share(actor=u, case=c, advisor=d["advisor"]),
         gettext_lazy("The case is shared."),
+        gettext_lazy("Share with another advisor"),
     ),
     "escalate": Action(
         forms.ReasonForm,
         lambda u, c, d: services.case_escalate(actor=u, case=c, reason=d["reason"]),
         gettext_lazy("The supervisors are told."),
+        gettext_lazy("Escalate to a supervisor"),
     ),
     "refer": Action(
         forms.ReferForm,
         lambda u, c, d: services.case_refer(actor=u, case=c, service=d["service"], note=d["note"], close=d["close"]),
         gettext_lazy("The citizen is referred."),
+        gettext_lazy("Refer to a service"),
     ),
     "extend": Action(
         forms.ExtendForm,
         lambda u, c, d: services.case_extend(actor=u, case=c, ground=d["ground"], reason=d["reason"]),
         gettext_lazy("The term is extended and the applicant told."),
+        gettext_lazy("Extend the decision term"),
     ),
     "clarify": Action(
         forms.ClarifyForm,
         lambda u, c, d: services.case_request_clarification(actor=u, case=c, body=d["body"]),
         gettext_lazy("The applicant is asked to clarify the request."),
+        gettext_lazy("Ask the applicant to clarify"),
     ),
     "forward": Action(
         forms.ForwardForm,
         lambda u, c, d: services.case_forward(actor=u, case=c, body_name=d["body_name"], note=d["note"]),
         gettext_lazy("The request is forwarded."),
+        gettext_lazy("Forward to the competent body"),
     ),
     "decide": Action(
         forms.DecideForm,
@@ -214,33 +260,45 @@ ACTIONS: dict[str, Action] = {
             publish_released=d["publish_released"],
         ),
         gettext_lazy("The decision is recorded."),
+        gettext_lazy("Record the decision"),
     ),
     "close": Action(
         forms.CloseForm,
         lambda u, c, d: services.case_close(actor=u, case=c, outcome=d["outcome"]),
         gettext_lazy("The case is closed."),
+        gettext_lazy("Close the case"),
     ),
     "article": Action(
         forms.LinkArticleForm,
         lambda u, c, d: knowledge.case_link_article(actor=u, case=c, article=d["article"]),
         gettext_lazy("The article is linked to the case."),
+        gettext_lazy("Link a knowledge-base article"),
     ),
     "reopen": Action(
         forms.ReasonForm,
         lambda u, c, d: services.case_reopen(actor=u, case=c, reason=d["reason"]),
         gettext_lazy("The case is open again."),
+        gettext_lazy("Reopen the case"),
     ),
 }
-ACTION_FORMS = {name: action.form for name, action in ACTIONS.items()}
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_action(request: AuthedRequest, reference: str, action: str) -> HttpResponse:
+    """GET: the step's form, alone (fetched into its panel of the case page, or as a page of its
+    own without JavaScript). POST: the step itself."""
     if action not in ACTIONS:
         raise Http404
     case = access.get_case_for_advisor(request.user, reference)
     step = ACTIONS[action]
+    if request.method == "GET":
+        if action not in case_actions(request.user, case):
+            raise Http404
+        context = {"case": case, "name": action, "title": str(step.title), "form": action_form(action)}
+        if request.htmx:
+            return private(render(request, "bureau/_action_form.html", context))
+        return private(render(request, "bureau/case_action.html", context))
     form = step.form(request.POST, auto_id=action_auto_id(action))
     if form.is_valid():
         try:

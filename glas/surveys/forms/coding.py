@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from glas.core.forms import CleanTextMixin
+from glas.core.forms import CleanTextMixin, ModelChoiceField
 from glas.surveys.coding import FILTERS
 from glas.surveys.models import Code, CodeFrame
 
@@ -52,7 +52,7 @@ class CodeEditForm(CodeForm):
 
 
 class CodeDeleteForm(forms.Form):
-    reassign_to = forms.ModelChoiceField(
+    reassign_to = ModelChoiceField(
         label=_("Give its answers this code instead"),
         queryset=Code.objects.none(),
         required=False,

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from glas.core.forms import CleanTextMixin
+from glas.core.forms import CleanTextMixin, ModelChoiceField
 from glas.core.models import Settlement
 from glas.core.selectors import current_municipality_or_none
 from glas.surveys.services.invitations import MAX_CSV_BYTES, MAX_SAMPLE, SEND_KINDS
@@ -47,7 +47,7 @@ class SendForm(forms.Form):
 class LettersForm(CleanTextMixin, forms.Form):
     """Which letters to print: one settlement, and from which letter on (GET parameters)."""
 
-    settlement = forms.ModelChoiceField(
+    settlement = ModelChoiceField(
         label=_("Settlement"),
         queryset=Settlement.objects.none(),
         to_field_name="slug",

@@ -122,6 +122,12 @@ def _queries(client: Client, path: str) -> int:
     return len(captured)
 
 
+def _open_request(advisor: User) -> Case | None:
+    return (
+        Case.objects.filter(assigned_to=advisor, kind=Case.Kind.ZDOI, status=Case.Status.OPEN).order_by("-id").first()
+    )
+
+
 class Command(BaseCommand):
     help = "Synthetic bureau cases for the queue benchmark (throwaway databases only)."
 
@@ -143,8 +149,11 @@ class Command(BaseCommand):
         for size in sorted(options["sizes"]):
             _fill(size, advisors, settlements)
             case = Case.objects.filter(assigned_to=advisor).order_by("id").first()
-            if case is None:
-                raise CommandError("No case is assigned to the bench advisor.")
+            request = _open_request(advisor)
+            if case is None or request is None:
+                raise CommandError(
+                    "No case (or no open access-to-information request) is assigned to the bench advisor."
+                )
             as_advisor, as_supervisor = Client(), Client()
             as_advisor.force_login(advisor)
             as_supervisor.force_login(supervisor)
@@ -154,6 +163,7 @@ class Command(BaseCommand):
                     "advisor_queue": _queries(as_advisor, "/bureau/cases/"),
                     "supervisor_queue_all": _queries(as_supervisor, "/bureau/cases/?view=all"),
                     "case_page": _queries(as_advisor, f"/bureau/cases/{case.reference}/"),
+                    "case_page_open_request": _queries(as_advisor, f"/bureau/cases/{request.reference}/"),
                 }
             )
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -167,6 +177,13 @@ class Command(BaseCommand):
             Case.objects.filter(assigned_to=advisor).order_by("-id").values_list("reference", flat=True)[:200]
         )
         output = {
+            # The page advisors work on most and the heaviest: an open access-to-information
+            # request offers every step (the references also hold closed cases, 70 % of them).
+            "open_request": _open_request(advisor).reference,  # type: ignore[union-attr]
+            "closed_case": Case.objects.filter(assigned_to=advisor, status=Case.Status.CLOSED)
+            .order_by("-id")
+            .values_list("reference", flat=True)
+            .first(),
             "advisor_session": _session(advisor),
             "supervisor_session": _session(supervisor),
             "references": references,
