@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rules.permissions import permissions
 
 from glas.accounts.models import User
@@ -264,6 +265,46 @@ def test_queue_and_case_page_use_a_bounded_number_of_queries(
         assert client.get(reverse("bureau:queue"), {"view": "all"}).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("bureau:case_detail", args=[cases[0].reference])).status_code == 200
+
+
+def test_an_open_request_page_makes_the_same_queries_however_much_the_case_holds(
+    client_for, register, advisor, other_advisor, make_user
+):
+    """The case page of an open access-to-information request (the page with the most steps):
+    a case with many messages, referrals and shares, and a bureau with more advisors, services
+    and articles, cost no more queries than a bare case."""
+    from glas.accounts.roles import Role
+    from glas.bureau.models import Article, Service
+
+    def queries(case: Case) -> int:
+        client = client_for(advisor)
+        url = reverse("bureau:case_detail", args=[case.reference])
+        assert client.get(url).status_code == 200  # the first view fills the per-process reads
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    bare = register(advisor, kind="zdoi", category="information", access_form="paper")
+    full = register(advisor, kind="zdoi", category="information", access_form="paper")
+    before = queries(bare)
+    for n in range(5):
+        make_user(f"advisor{n}@example.org", roles=[Role.ADVISOR])
+        service = Service.objects.create(name=f"Служба {n}", kind="outside", helps_with="помощ")
+        Article.objects.create(
+            slug=f"a{n}",
+            title=f"Статия {n}",
+            summary="s",
+            body="т" * 5000,
+            category="taxes",
+            status="published",
+            author=advisor,
+            reviewer=other_advisor,
+            published_at=timezone.now(),
+        )
+        services.case_note(actor=advisor, case=full, body=f"Бележка {n}", idempotency_key=None)
+        services.case_refer(actor=advisor, case=full, service=service, note="", close=False)
+    services.case_share(actor=advisor, case=full, advisor=other_advisor)
+    assert queries(full) == queries(bare) == before
 
 
 def test_the_web_intake_page_renders_for_everyone(client_for, citizen):
