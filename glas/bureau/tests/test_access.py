@@ -447,6 +447,12 @@ def test_a_step_not_open_to_the_case_or_the_person_has_no_form(client_for, regis
     assert client.get(reverse("bureau:case_action", args=[inquiry.reference, "extend"])).status_code == 404
     assert client.get(reverse("bureau:case_action", args=[inquiry.reference, "assign"])).status_code == 404
     assert client.get(reverse("bureau:case_action", args=[inquiry.reference, "delete"])).status_code == 404
+    # Fetched into a panel after the case changed (here: closed), it says so in the panel.
+    request = register(advisor, kind="zdoi", category="information", access_form="paper")
+    services.case_close(actor=advisor, case=request, outcome="withdrawn")
+    gone = client.get(reverse("bureau:case_action", args=[request.reference, "extend"]), headers={"HX-Request": "true"})
+    assert gone.status_code == 404 and "<html" not in gone.content.decode()
+    assert "no longer open" in gone.content.decode()
     # Another advisor's case: no form, as no page.
     other = client_for(other_advisor)
     assert other.get(reverse("bureau:case_action", args=[inquiry.reference, "note"])).status_code == 404

@@ -294,6 +294,8 @@ def case_action(request: AuthedRequest, reference: str, action: str) -> HttpResp
     step = ACTIONS[action]
     if request.method == "GET":
         if action not in case_actions(request.user, case):
+            if request.htmx:  # the case changed since its page was loaded (closed, reassigned)
+                return private(render(request, "bureau/_action_closed.html", {"case": case}, status=404))
             raise Http404
         context = {"case": case, "name": action, "title": str(step.title), "form": action_form(action)}
         if request.htmx:
