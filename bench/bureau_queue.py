@@ -2,8 +2,8 @@
 
 Requests by 20 concurrent clients (by default): the advisor's queue, the supervisor's queue of
 all cases, and case pages of the advisor's cases: with ``wrk``, an open access-to-information
-request (the heaviest case page: it offers every step) and a closed case, each on its own. Prints requests per second
-and p50/p99 latency per page. Standard library only.
+request (the heaviest case page: it offers every step) and a closed case, each on its own.
+Prints requests per second and p50/p99 latency per page. Standard library only.
 
     python bench/bureau_queue.py http://127.0.0.1:8000 --setup --data /tmp/bureau.json
     python bench/bureau_queue.py http://127.0.0.1:8000 --data /tmp/bureau.json --requests 2000

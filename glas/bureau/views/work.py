@@ -1,5 +1,5 @@
 """The advisors' side: the queue, intake of walk-in, phone, letter and e-mail contacts, the case
-page and each step on a case (one POST endpoint per step, each calling one service)."""
+page and each step on a case (one endpoint per step: GET draws its form, POST calls one service)."""
 
 from __future__ import annotations
 
@@ -283,6 +283,17 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def step_form_page(request: AuthedRequest, case: Case, action: str) -> HttpResponse:
+    """A step's empty form: alone for HTMX (into its panel), or as a page without JavaScript."""
+    if action not in case_actions(request.user, case):
+        if request.htmx:  # the case changed since its page was loaded (closed, reassigned)
+            return private(render(request, "bureau/_action_closed.html", {"case": case}, status=404))
+        raise Http404
+    context = {"case": case, "name": action, "title": str(ACTIONS[action].title), "form": action_form(action)}
+    template = "bureau/_action_form.html" if request.htmx else "bureau/case_action.html"
+    return private(render(request, template, context))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_action(request: AuthedRequest, reference: str, action: str) -> HttpResponse:
@@ -293,14 +304,7 @@ def case_action(request: AuthedRequest, reference: str, action: str) -> HttpResp
     case = access.get_case_for_advisor(request.user, reference)
     step = ACTIONS[action]
     if request.method == "GET":
-        if action not in case_actions(request.user, case):
-            if request.htmx:  # the case changed since its page was loaded (closed, reassigned)
-                return private(render(request, "bureau/_action_closed.html", {"case": case}, status=404))
-            raise Http404
-        context = {"case": case, "name": action, "title": str(step.title), "form": action_form(action)}
-        if request.htmx:
-            return private(render(request, "bureau/_action_form.html", context))
-        return private(render(request, "bureau/case_action.html", context))
+        return step_form_page(request, case, action)
     form = step.form(request.POST, auto_id=action_auto_id(action))
     if form.is_valid():
         try:
