@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "glas.core.middleware.HtmxSignInRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "glas.accounts.middleware.StaffMFAMiddleware",
 ]

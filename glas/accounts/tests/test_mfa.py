@@ -39,6 +39,13 @@ def test_staff_without_totp_are_sent_to_set_it_up(client_for, make_user, role, p
     assert response["Location"] == ACTIVATE
 
 
+def test_an_htmx_request_from_staff_without_totp_sends_the_whole_page_to_set_it_up(client_for, make_user):
+    """Not the setup page swapped into a fragment of the page (glas.core.middleware)."""
+    client = client_for(make_user("staff@example.org", roles=[Role.ADVISOR], totp=False))
+    response = client.get(reverse("core:notifications"), headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response["HX-Redirect"] == ACTIVATE
+
+
 @pytest.mark.parametrize("role", STAFF_ROLES)
 def test_staff_with_totp_pass(client_for, make_user, role):
     client = client_for(make_user("staff@example.org", roles=[role], totp=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -456,6 +457,28 @@ def test_a_step_not_open_to_the_case_or_the_person_has_no_form(client_for, regis
     # Another advisor's case: no form, as no page.
     other = client_for(other_advisor)
     assert other.get(reverse("bureau:case_action", args=[inquiry.reference, "note"])).status_code == 404
+
+
+def test_a_panel_fetched_after_the_session_ended_sends_the_whole_page_to_sign_in(client, client_for, register, advisor):
+    """htmx would swap the sign-in page into the panel; it gets ``HX-Redirect`` instead, and after
+    signing in the advisor comes back to the case page, not to the bare step form."""
+    case = register(advisor, kind="zdoi", category="information", access_form="paper")
+    case_url = reverse("bureau:case_detail", args=[case.reference])
+    step_url = reverse("bureau:case_action", args=[case.reference, "extend"])
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{case_url}"}
+    response = client.get(step_url, headers=headers)
+    assert response.status_code == 200 and response.content == b""
+    target = urlsplit(response["HX-Redirect"])
+    assert target.path == reverse("account_login")
+    assert parse_qs(target.query) == {"next": [case_url]}
+    # A page elsewhere is not a place to come back to; the fragment's own URL stays.
+    elsewhere = client.get(step_url, headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/x"})
+    assert parse_qs(urlsplit(elsewhere["HX-Redirect"]).query) == {"next": [step_url]}
+    # Without htmx, and for a boosted link, the ordinary redirect stays.
+    assert client.get(step_url).status_code == 302
+    assert client.get(step_url, headers={**headers, "HX-Boosted": "true"}).status_code == 302
+    # Signed in, the same request gets the form.
+    assert client_for(advisor).get(step_url, headers=headers).content.decode().startswith("<form")
 
 
 def test_the_queue_escapes_what_a_resident_typed_and_marks_escalated_and_overdue_cases(
