@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 from urllib.parse import quote
@@ -65,14 +65,26 @@ def parse_queue_filters(params: Any, *, supervisor: bool) -> QueueFilters:
     return filters
 
 
-def advisor_scope(user: User, *, supervisor: bool) -> Q:
+def shared_case_ids(user: User, *, supervisor: bool) -> list[int]:
+    """The cases shared with an advisor (a short list); none for supervisors, who see all."""
+    if supervisor:
+        return []
+    statement = compiled(
+        "bureau.queue.shared",
+        lambda user_id: Case.shared_with.through.objects.filter(user_id=user_id).values_list("case_id")[:1000],
+        key_fields=[Case.shared_with.through._meta.get_field("user")],
+        samples=[QUEUE_KEYS["user"][1]],
+    )
+    return [case_id for (case_id,) in statement.rows(user.pk)]
+
+
+def advisor_scope(user_id: int, *, supervisor: bool, shared: list[int]) -> Q:
     """Which cases the person may list: all for supervisors; otherwise those assigned to them
-    or shared with them. The shared ids are read first (a short list), so the database can use
-    its indexes instead of scanning every case for an OR with a subquery."""
+    or shared with them. The shared ids are read first (``shared_case_ids``), so the database can
+    use its indexes instead of scanning every case for an OR with a subquery."""
     if supervisor:
         return Q()
-    shared = list(Case.shared_with.through.objects.filter(user=user).values_list("case_id", flat=True)[:1000])
-    return Q(assigned_to=user) | Q(pk__in=shared) if shared else Q(assigned_to=user)
+    return Q(assigned_to=user_id) | Q(pk__in=shared) if shared else Q(assigned_to=user_id)
 
 
 # The columns the queue shows, and no others: a queue page reads 51 rows of these as tuples
@@ -91,16 +103,17 @@ QUEUE_COLUMNS = (
 )
 
 
-def case_queue(user: User, filters: QueueFilters, *, supervisor: bool, scope: Q) -> QuerySet[Case]:
-    """Cases the person may see (``scope``), filtered; the page slices it (bounded queries)."""
+def case_queue(
+    user_id: int, filters: QueueFilters, *, supervisor: bool, shared: list[int], today: dt.date | None
+) -> QuerySet[Case]:
+    """Cases the person may see, filtered and ordered; the page slices it (bounded queries)."""
     cases = Case.objects.exclude(status=Case.Status.UNCONFIRMED)
-    cases = cases.filter(scope)
-    today = timezone.localdate()
+    cases = cases.filter(advisor_scope(user_id, supervisor=supervisor, shared=shared))
     open_statuses = (Case.Status.OPEN, Case.Status.CLARIFICATION)
     if filters.view == "mine":
         cases = cases.filter(status__in=open_statuses)
         if supervisor:
-            cases = cases.filter(assigned_to=user)
+            cases = cases.filter(assigned_to=user_id)
     elif filters.view == "triage":
         cases = cases.filter(status__in=open_statuses, assigned_to__isnull=True)
     elif filters.view == "overdue":
@@ -116,6 +129,83 @@ def case_queue(user: User, filters: QueueFilters, *, supervisor: bool, scope: Q)
     if filters.settlement:
         cases = cases.filter(settlement_id=filters.settlement)
     return cases.order_by(*QUEUE_ORDERINGS[filters.ordering])
+
+
+# The queue's reads are compiled once per process for each shape of the list (which view,
+# filters and ordering, how many shared cases; glas.core.compiled): building them with the ORM
+# cost more than the rest of the page's reads together. Each value that changes between requests
+# has a sample that no constant of these queries can equal, and the field it is compared with.
+QUEUE_KEYS: dict[str, tuple[str, Any]] = {
+    "user": ("assigned_to", 2_000_000_011),
+    "scope_user": ("assigned_to", 2_000_000_013),
+    "today": ("due_on", dt.date(1901, 2, 3)),
+    "kind": ("kind", "sample-kind"),
+    "category": ("category", "sample-category"),
+    "settlement": ("settlement", 2_000_000_017),
+}
+SAMPLE_SHARED = 2_000_100_000
+# Beyond this many shared cases an advisor's queue is built by the ORM each time, so that the
+# statements kept per process stay few.
+COMPILED_SHARED_MAX = 20
+
+
+@dataclass(frozen=True)
+class QueueRead:
+    """One of the queue's reads for one request: ``build(values, shared)`` is its queryset, with
+    its SQL compiled once per shape."""
+
+    name: str
+    build: Callable[[dict[str, Any], list[int]], QuerySet[Any]]
+    values: dict[str, Any]
+    shared: list[int]
+
+    def rows(self, *, limit: int | None = None, offset: int = 0) -> list[tuple[Any, ...]]:
+        if len(self.shared) > COMPILED_SHARED_MAX:
+            queryset = self.build(self.values, self.shared)
+            return list(queryset if limit is None else queryset[offset : offset + limit])
+        names = list(self.values)
+        fields: list[Any] = [Case._meta.get_field(QUEUE_KEYS[name][0]) for name in names]
+        fields += [Case._meta.pk] * len(self.shared)
+        samples = [QUEUE_KEYS[name][1] for name in names] + [SAMPLE_SHARED + n for n in range(len(self.shared))]
+
+        def build(*keys: Any) -> QuerySet[Any]:
+            return self.build(dict(zip(names, keys, strict=False)), list(keys[len(names) :]))
+
+        shape = ".".join([self.name, *names, str(len(self.shared))])
+        statement = compiled(shape, build, key_fields=fields, samples=samples, model=Case)
+        return statement.rows(*self.values.values(), *self.shared, limit=limit, offset=offset)
+
+    def __getitem__(self, page: slice) -> list[tuple[Any, ...]]:
+        """A page of rows, for ``slice_page``."""
+        return self.rows(limit=page.stop - (page.start or 0), offset=page.start or 0)
+
+
+def queue_lines(user: User, filters: QueueFilters, *, supervisor: bool, shared: list[int]) -> QueueRead:
+    """The queue's lines (tuples of ``QUEUE_COLUMNS``), to be sliced into a page."""
+    values: dict[str, Any] = {}
+    if not supervisor or filters.view == "mine":  # a supervisor's other lists are everyone's
+        values["user"] = user.pk
+    if filters.view == "overdue":
+        values["today"] = timezone.localdate()
+    for name in ("kind", "category", "settlement"):
+        if getattr(filters, name):
+            values[name] = getattr(filters, name)
+
+    def build(values: dict[str, Any], shared: list[int]) -> QuerySet[Any]:
+        wanted = QueueFilters(
+            view=filters.view,
+            kind=values.get("kind", ""),
+            category=values.get("category", ""),
+            settlement=values.get("settlement"),
+            ordering=filters.ordering,
+        )
+        cases = case_queue(
+            values.get("user", 0), wanted, supervisor=supervisor, shared=shared, today=values.get("today")
+        )
+        return cases.values_list(*QUEUE_COLUMNS)
+
+    name = f"bureau.queue.lines.{filters.view}.{filters.ordering}.{'supervisor' if supervisor else 'advisor'}"
+    return QueueRead(name, build, values, shared)
 
 
 class QueueRow(TypedDict):
@@ -176,17 +266,28 @@ def queue_rows(lines: Iterable[tuple[Any, ...]], settlements: Iterable[Settlemen
     return rows
 
 
-def queue_counts(user: User, *, scope: Q) -> dict[str, int]:
+def queue_counts(user: User, *, supervisor: bool, shared: list[int]) -> dict[str, int]:
     """How many open cases are mine, unassigned and overdue (one query)."""
-    today = timezone.localdate()
-    open_cases = Case.objects.filter(scope, status__in=(Case.Status.OPEN, Case.Status.CLARIFICATION))
-    # COUNT(1) rather than COUNT(id): the counts then read only bureau_case_open_idx.
-    one = Value(1)
-    return open_cases.aggregate(
-        mine=Count(one, filter=Q(assigned_to=user)),
-        triage=Count(one, filter=Q(assigned_to__isnull=True)),
-        overdue=Count(one, filter=Q(due_on__lt=today)),
-    )
+    values: dict[str, Any] = {"user": user.pk, "today": timezone.localdate()}
+    if not supervisor:
+        values["scope_user"] = user.pk
+
+    def build(values: dict[str, Any], shared: list[int]) -> QuerySet[Any]:
+        scope = advisor_scope(values.get("scope_user", 0), supervisor=supervisor, shared=shared)
+        open_cases = Case.objects.filter(scope, status__in=(Case.Status.OPEN, Case.Status.CLARIFICATION))
+        # COUNT(1) rather than COUNT(id): the counts then read only bureau_case_open_idx. Grouped
+        # by a constant, which Django leaves out of the SQL: one row, as aggregate() would give.
+        one = Value(1)
+        counts = open_cases.order_by().values(whole=one)
+        return counts.annotate(
+            mine=Count(one, filter=Q(assigned_to=values["user"])),
+            triage=Count(one, filter=Q(assigned_to__isnull=True)),
+            overdue=Count(one, filter=Q(due_on__lt=values["today"])),
+        ).values_list("mine", "triage", "overdue")
+
+    name = f"bureau.queue.counts.{'supervisor' if supervisor else 'advisor'}"
+    ((mine, triage, overdue),) = QueueRead(name, build, values, shared).rows()
+    return {"mine": mine, "triage": triage, "overdue": overdue}
 
 
 # The case page's reads are the same statements for every case, so their SQL is compiled once

@@ -6,7 +6,8 @@ reference machine. A path that makes the same statement for every request (signi
 initiative and the signer's verification, and moves a counter shard) asks ``compiled()`` for the
 SQL the ORM wrote the first time, and runs it with new keys. A read of model rows gives them
 back as the ORM builds them, following ``select_related`` (the bureau's case page reads a case
-and its messages, deadlines and referrals this way).
+and its messages, deadlines and referrals this way); a read of ``values_list()`` gives its rows
+converted as the ORM converts them, a page at a time when asked (the bureau's queue).
 
 ``build(*keys)`` returns the queryset; the keys are the values that change from one call to the
 next, each passed through its field's ``get_db_prep_value`` as a lookup would. Every other
@@ -42,6 +43,8 @@ class Compiled:
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...] = ()
     model_columns: tuple[int, int] = (0, 0)
     related: tuple[Any, ...] = ()
+    # A queryset sliced when it was built has its LIMIT in the SQL; ``rows`` cannot add one.
+    sliced: bool = False
 
     def params_for(self, *keys: Any) -> list[Any]:
         """The parameters, with each key prepared for the database in its place."""
@@ -70,6 +73,31 @@ class Compiled:
             rows = cursor.fetchall()
         return [self._build(row) for row in rows]
 
+    def rows(self, *keys: Any, limit: int | None = None, offset: int = 0) -> list[tuple[Any, ...]]:
+        """Every row of a ``values_list()`` or ``aggregate``-like read, each value converted as
+        the ORM converts it (dates from SQLite's text, for example). ``limit`` and ``offset``
+        page through a queryset that was built without a slice (both databases write
+        ``LIMIT … OFFSET …``), so that one statement serves every page."""
+        text, params = self.sql, self.params_for(*keys)
+        if limit is not None:
+            if self.sliced:
+                raise ValueError("this statement was built with a slice; it has its own LIMIT")
+            text, params = f"{text} LIMIT %s OFFSET %s", [*params, limit, offset]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(text, params)
+            rows = cursor.fetchall()
+        if not self.converters:
+            return [tuple(row) for row in rows]
+        connection = connections[self.using]
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, functions, expression in self.converters:
+                for function in functions:
+                    values[position] = function(values[position], expression, connection)
+            converted.append(tuple(values))
+        return converted
+
     def _build(self, row: Sequence[Any]) -> Any:
         if self.model is None:
             raise TypeError("this statement does not read model rows")
@@ -95,10 +123,13 @@ def compiled(
     key_fields: Sequence[models.Field[Any, Any]],
     samples: Sequence[Any],
     update: dict[str, Any] | None = None,
+    model: type[models.Model] | None = None,
 ) -> Compiled:
     """The SQL of ``build(*keys)`` (a read, or with ``update`` its ``.update(**update)``),
-    compiled once per process and database."""
-    using = router.db_for_write(key_fields[0].model) if update else router.db_for_read(key_fields[0].model)
+    compiled once per process and database. ``model`` picks the database when there may be no
+    keys (a read that is the same for everyone)."""
+    model = model or key_fields[0].model
+    using = router.db_for_write(model) if update else router.db_for_read(model)
     found = _COMPILED.get((name, using))
     if found is None:
         found = _COMPILED[(name, using)] = _compile(name, build(*samples).using(using), key_fields, samples, update)
@@ -125,19 +156,20 @@ def _compile(
     else:
         compiler = queryset.query.get_compiler(using=using)
         text, params = compiler.as_sql()
+        columns = [column for column, _sql, _alias in compiler.select]
         rows_of_model = getattr(queryset, "_fields", None) is None  # not values() or values_list()
         if rows_of_model and not (queryset.query.annotation_select or queryset.query.extra_select):
             # As ModelIterable reads a row: the model's own columns, then each relation's.
             model = queryset.model
-            columns = [column for column, _sql, _alias in compiler.select]
             selected = compiler.klass_info["select_fields"]
             model_columns = (selected[0], selected[-1] + 1)
             attnames = tuple(column.target.attname for column in columns[model_columns[0] : model_columns[1]])
             related = tuple(get_related_populators(compiler.klass_info, compiler.select, using))
-            found = compiler.get_converters(columns)
-            converters = tuple(
-                (position, tuple(functions), expression) for position, (functions, expression) in found.items()
-            )
+        # The converters of every column (a read of values converts them all, as the ORM does).
+        found = compiler.get_converters(columns)
+        converters = tuple(
+            (position, tuple(functions), expression) for position, (functions, expression) in found.items()
+        )
     positions = []
     for field, sample in zip(key_fields, samples, strict=True):
         prepared = field.get_db_prep_value(sample, connection, prepared=False)
@@ -156,4 +188,5 @@ def _compile(
         converters,
         model_columns,
         related,
+        sliced=update is None and queryset.query.is_sliced,
     )

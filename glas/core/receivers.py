@@ -8,14 +8,20 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from glas.core.hotcache import forget
-from glas.core.models import Municipality, Notification
-from glas.core.selectors import municipality_cache_key, unread_count_cache_key
+from glas.core.models import Municipality, Notification, Settlement
+from glas.core.selectors import SETTLEMENTS_CACHE_KEY, municipality_cache_key, unread_count_cache_key
 
 
 @receiver(post_save, sender=Municipality)
 @receiver(post_delete, sender=Municipality)
 def _on_municipality_changed(sender: Any, **kwargs: Any) -> None:
     forget([municipality_cache_key()])
+
+
+@receiver(post_save, sender=Settlement)
+@receiver(post_delete, sender=Settlement)
+def _on_settlement_changed(sender: Any, **kwargs: Any) -> None:
+    forget([SETTLEMENTS_CACHE_KEY])
 
 
 @receiver(post_save, sender=Notification)

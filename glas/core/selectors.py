@@ -55,6 +55,15 @@ def unread_notification_count(user: User) -> int:
     )
 
 
+SETTLEMENTS_CACHE_KEY = "core:settlements"
+
+
+def all_settlements() -> list[Settlement]:
+    """Every settlement, towns first then by name (at most 50: a filter's list of places), cached
+    across requests and forgotten when one is saved or deleted (``glas/core/receivers.py``)."""
+    return cached_read(SETTLEMENTS_CACHE_KEY, lambda: list(Settlement.objects.order_by("kind", "name")[:50]))
+
+
 def settlements_for(municipality: Municipality) -> QuerySet[Settlement]:
     return (
         Settlement.objects.filter(municipality=municipality)

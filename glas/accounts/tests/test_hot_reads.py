@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from glas.accounts.models import User
 from glas.accounts.roles import Role
-from glas.core.selectors import current_municipality_or_none
+from glas.core.models import Settlement
+from glas.core.selectors import all_settlements, current_municipality_or_none
 
 ACTIVATE = reverse("mfa_activate_totp")
 
@@ -94,6 +95,22 @@ def test_the_municipality_is_cached_until_it_changes(hot, kresna):
     kresna.name_en = "Kresna (renamed)"
     kresna.save()
     assert current_municipality_or_none().name_en == "Kresna (renamed)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_settlements_are_cached_until_one_changes(hot, kresna):
+    assert [s.slug for s in all_settlements()][0] == "kresna"  # the town first
+    with CaptureQueriesContext(connection) as queries:
+        all_settlements()
+    assert not [q for q in queries.captured_queries if "core_settlement" in q["sql"]]
+    place = Settlement.objects.get(slug="oshtava")
+    place.name = "Ощава (ново име)"
+    place.save()
+    assert "Ощава (ново име)" in [s.name for s in all_settlements()]
+    added = Settlement.objects.create(municipality=kresna, kind="village", name="Ново село", slug="novo-selo")
+    assert "novo-selo" in [s.slug for s in all_settlements()]
+    added.delete()
+    assert "novo-selo" not in [s.slug for s in all_settlements()]
 
 
 @pytest.mark.django_db

@@ -23,9 +23,8 @@ from glas.bureau.models import Case, Category
 from glas.bureau.views.public import NEW_LINK, form_error, private
 from glas.core.access import require_perm
 from glas.core.exceptions import DomainError
-from glas.core.models import Settlement
 from glas.core.paging import page_number, slice_page
-from glas.core.selectors import current_municipality_or_none
+from glas.core.selectors import all_settlements, current_municipality_or_none
 from glas.core.types import AuthedRequest
 
 PAGE_SIZE = 50
@@ -37,12 +36,12 @@ def queue(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, "bureau.work_cases")
     supervisor = request.user.has_perm("bureau.supervise")
     filters = selectors.parse_queue_filters(request.GET, supervisor=supervisor)
-    scope = selectors.advisor_scope(request.user, supervisor=supervisor)
-    cases = selectors.case_queue(request.user, filters, supervisor=supervisor, scope=scope)
+    shared = selectors.shared_case_ids(request.user, supervisor=supervisor)
+    lines = selectors.queue_lines(request.user, filters, supervisor=supervisor, shared=shared)
     # No count of the whole list (it may hold tens of thousands of cases): one row more than a
     # page tells whether there is a next one.
-    page = slice_page(cases.values_list(*selectors.QUEUE_COLUMNS), page_number(request.GET.get("page")), PAGE_SIZE)
-    settlements = list(Settlement.objects.order_by("kind", "name")[:50])
+    page = slice_page(lines, page_number(request.GET.get("page")), PAGE_SIZE)
+    settlements = all_settlements()
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -51,7 +50,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         "query": query.urlencode(),
         "filters": filters,
         "supervisor": supervisor,
-        "counts": selectors.queue_counts(request.user, scope=scope),
+        "counts": selectors.queue_counts(request.user, supervisor=supervisor, shared=shared),
         "kinds": Case.Kind.choices,
         "categories": Category.choices,
         "settlements": settlements,

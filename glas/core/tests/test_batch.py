@@ -268,3 +268,33 @@ def test_the_batch_is_one_round_trip_on_postgresql(db, django_assert_num_queries
         batch.insert(_entry(f"x.trip{number}"))
     with django_assert_num_queries(3):  # the savepoint, the batch, its release
         batch.run()
+
+
+def test_a_compiled_read_of_values_pages_and_converts_as_the_orm_does(db):
+    municipality = _municipality()
+    for number in range(5):
+        Settlement.objects.create(
+            kind="village", municipality=municipality, name=f"С{number}", slug=f"s{number}", ekatte=f"8000{number}"
+        )
+
+    def build(municipality_id):
+        return Settlement.objects.filter(municipality_id=municipality_id).order_by("slug").values_list("slug", "voters")
+
+    query = compiled(
+        "tests.settlement_slugs",
+        build,
+        key_fields=[Settlement._meta.get_field("municipality")],
+        samples=[2_000_000_003],
+    )
+    expected = list(build(municipality.pk))
+    assert query.rows(municipality.pk) == expected and len(expected) == 5
+    assert query.rows(municipality.pk, limit=2, offset=3) == expected[3:5]
+    sliced = compiled(
+        "tests.settlement_slugs_sliced",
+        lambda municipality_id: build(municipality_id)[:2],
+        key_fields=[Settlement._meta.get_field("municipality")],
+        samples=[2_000_000_003],
+    )
+    assert sliced.rows(municipality.pk) == expected[:2]
+    with pytest.raises(ValueError, match="own LIMIT"):
+        sliced.rows(municipality.pk, limit=1)
