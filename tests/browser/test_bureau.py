@@ -151,8 +151,8 @@ def test_an_advisor_records_an_access_to_information_request_and_the_applicant_f
 def test_an_advisor_without_javascript_opens_a_step_from_its_panel(
     new_context: Callable[..., Any], case_and_link: Any, advisor: Any
 ) -> None:
-    """The case page draws only the reply and note forms; every other step's panel fetches its
-    form when opened. Without JavaScript the panel holds a link to a page with the form."""
+    """Each step's panel fetches its form when opened. Without JavaScript the panel holds a
+    link to a page with the form."""
     case, _link = case_and_link
     page = new_context(language="bg", javascript=False).new_page()
     log_in(page, advisor.email)
@@ -314,7 +314,7 @@ def test_a_reply_sent_twice_by_a_double_click_is_stored_once(
     page.fill("#id_reply_body", "Отстъпката при плащане до 30 април е 5 %.")
     statuses = page.evaluate(
         """async () => {
-        const form = document.querySelector('#action-reply form');
+        const form = document.querySelector('#action-reply form[method=post]');
         const send = () => fetch(form.action, {method: 'POST', body: new FormData(form), credentials: 'same-origin'});
         const first = await send();
         const second = await send();

@@ -324,8 +324,23 @@ def test_a_reply_template_fills_the_reply_form(client_for, register, advisor):
 
     template = ReplyTemplate.objects.create(title="Данъци", body="Отстъпката е 5 % до 30 април.", category="taxes")
     case = register(advisor)
-    page = client_for(advisor).get(reverse("bureau:case_detail", args=[case.reference]), {"template": template.pk})
-    assert "Отстъпката е 5 % до 30 април.</textarea>" in page.content.decode()
+    client = client_for(advisor)
+    page = client.get(reverse("bureau:case_detail", args=[case.reference]), {"template": template.pk})
+    html = page.content.decode()
+    # The reply panel is drawn open with the template's text, and the choice beside it.
+    assert '<details class="panel" open id="action-reply">' in html
+    assert "Отстъпката е 5 % до 30 април.</textarea>" in html and f'<option value="{template.pk}" selected>' in html
+    # The reply step's own form offers the templates too (fetched into the panel, or as a page).
+    step = reverse("bureau:case_action", args=[case.reference, "reply"])
+    for headers in ({}, {"HX-Request": "true"}):
+        fetched = client.get(step, {"template": template.pk}, headers=headers).content.decode()
+        assert "Отстъпката е 5 % до 30 април.</textarea>" in fetched and 'name="template"' in fetched
+    note = client.get(reverse("bureau:case_action", args=[case.reference, "note"]))
+    assert 'name="template"' not in note.content.decode()
+    # A template that does not exist: the reply panel opens with the choice's error.
+    wrong = client.get(reverse("bureau:case_detail", args=[case.reference]), {"template": "999999"})
+    assert wrong.status_code == 200 and '<details class="panel" open id="action-reply">' in wrong.content.decode()
+    assert "Select a valid choice" in wrong.content.decode()
 
 
 def test_the_supervisor_sees_advisors_ranked_by_skill_and_place(client_for, citizen, supervisor, advisor, admin_user):
@@ -405,15 +420,15 @@ ZDOI_STEPS = [
 ]
 
 
-def test_the_case_page_draws_the_frequent_forms_and_fetches_the_others_when_opened(client_for, register, advisor):
+def test_the_case_page_fetches_each_step_s_form_when_its_panel_is_opened(client_for, register, advisor):
     case = register(advisor, kind="zdoi", category="information", access_form="paper")
     response = client_for(advisor).get(reverse("bureau:case_detail", args=[case.reference]))
     page = response.content.decode()
     panels = [panel.name for panel in response.context["panels"]]
     assert panels == ZDOI_STEPS
-    assert [p.name for p in response.context["panels"] if not p.lazy] == ["reply", "note"]
-    assert 'id="id_reply_body"' in page and 'id="id_note_body"' in page
-    for name in ZDOI_STEPS[2:]:
+    assert [p.name for p in response.context["panels"] if not p.lazy] == []
+    assert 'id="id_reply_body"' not in page and 'id="id_note_body"' not in page and 'name="template"' not in page
+    for name in ZDOI_STEPS:
         url = reverse("bureau:case_action", args=[case.reference, name])
         # Each other panel fetches its form when opened, and links to it without JavaScript.
         assert f'id="action-{name}" hx-get="{url}" hx-trigger="toggle once"' in page

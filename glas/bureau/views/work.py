@@ -99,22 +99,25 @@ def action_auto_id(name: str) -> str:
 @dataclass(frozen=True)
 class Panel:
     """One step on the case page: its form, or None when the form is fetched only once the
-    advisor opens the panel (``lazy``)."""
+    advisor opens the panel (``lazy``). A panel with a form sent back with errors, or with a
+    reply template just chosen, is drawn open."""
 
     name: str
     title: str
     form: Any
+    opened: bool = False
 
     @property
     def lazy(self) -> bool:
         return self.form is None
 
 
-# The steps whose forms are on the case page itself; every other step's form is fetched when its
-# panel is opened (with HTMX; without JavaScript the panel links to a page with the form). An
-# open access-to-information request offers twelve steps, and drawing all their forms was most
-# of the page's time.
-INLINE_ACTIONS = frozenset({"reply", "note", "reopen"})
+# The steps whose forms are on the case page itself (reopening is one button); every other
+# step's form is fetched when its panel is opened (with HTMX; without JavaScript the panel links
+# to a page with the form). An open access-to-information request offers twelve steps: drawing
+# all their forms was most of the page's time, and even the reply and note forms (with the
+# reply templates' list) were a third of it.
+INLINE_ACTIONS = frozenset({"reopen"})
 
 
 def case_actions(user: Any, case: Case) -> list[str]:
@@ -143,26 +146,38 @@ def action_form(name: str, *, initial: dict[str, Any] | None = None) -> Any:
     return ACTIONS[name].form(initial=initial, auto_id=action_auto_id(name))
 
 
-def _panel_form(name: str, bound: dict[str, Any], reply_initial: dict[str, Any] | None) -> Any:
-    """The form a panel shows at once: the one sent back with errors, or an inline step's."""
+def reply_template_pick(request: AuthedRequest) -> tuple[Any, dict[str, Any] | None]:
+    """The form that picks a reply template, and the reply form's initial data from the one
+    picked (``?template=`` on the case page or on the reply step's page)."""
+    pick = forms.TemplatePickForm(request.GET or None)
+    if pick.is_valid() and pick.cleaned_data["template"]:
+        return pick, {"body": pick.cleaned_data["template"].body}
+    return pick, None
+
+
+def _panel(name: str, bound: dict[str, Any], reply: dict[str, Any] | None) -> Panel:
+    """A step's panel: with the form sent back with errors, a reply (started from the template
+    just picked, when ``reply`` holds its initial data), an inline step's form, or none (fetched
+    when opened)."""
+    title = str(ACTIONS[name].title)
     if name in bound:
-        return bound[name]
-    if name not in INLINE_ACTIONS:
-        return None
-    return action_form(name, initial=reply_initial if name == "reply" else None)
+        return Panel(name, title, bound[name], opened=True)
+    if name == "reply" and reply is not None:
+        return Panel(name, title, action_form(name, initial=reply or None), opened=True)
+    return Panel(name, title, action_form(name) if name in INLINE_ACTIONS else None)
 
 
 def case_page(
     request: AuthedRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    bound = bound or {}
-    template = None
-    pick = forms.TemplatePickForm(request.GET or None)
-    if pick.is_valid() and pick.cleaned_data["template"]:
-        template = pick.cleaned_data["template"]
-    reply_initial = {"body": template.body} if template else None
-    names = case_actions(request.user, case)
-    panels = [Panel(name, str(ACTIONS[name].title), _panel_form(name, bound, reply_initial)) for name in names]
+    # A template picked (or a wrong one, whose error is shown) opens the reply panel with it.
+    pick, reply = None, None
+    if "template" in request.GET:
+        pick, initial = reply_template_pick(request)
+        reply = initial or {}
+    panels = [_panel(name, bound or {}, reply) for name in case_actions(request.user, case)]
+    if pick is None and any(panel.name == "reply" and not panel.lazy for panel in panels):
+        pick = forms.TemplatePickForm()  # beside a reply form sent back with errors
     supervisor = request.user.has_perm("bureau.supervise")
     context = {
         "case": case,
@@ -288,7 +303,9 @@ def step_form_page(request: AuthedRequest, case: Case, action: str) -> HttpRespo
         if request.htmx:  # the case changed since its page was loaded (closed, reassigned)
             return private(render(request, "bureau/_action_closed.html", {"case": case}, status=404))
         raise Http404
-    context = {"case": case, "name": action, "title": str(ACTIONS[action].title), "form": action_form(action)}
+    pick, initial = reply_template_pick(request) if action == "reply" else (None, None)
+    form = action_form(action, initial=initial)
+    context = {"case": case, "name": action, "title": str(ACTIONS[action].title), "form": form, "pick": pick}
     template = "bureau/_action_form.html" if request.htmx else "bureau/case_action.html"
     return private(render(request, template, context))
 
