@@ -105,6 +105,7 @@ class Panel:
     name: str
     title: str
     form: Any
+    url: str
     opened: bool = False
 
     @property
@@ -155,16 +156,16 @@ def reply_template_pick(request: AuthedRequest) -> tuple[Any, dict[str, Any] | N
     return pick, None
 
 
-def _panel(name: str, bound: dict[str, Any], reply: dict[str, Any] | None) -> Panel:
+def _panel(name: str, url: str, bound: dict[str, Any], reply: dict[str, Any] | None) -> Panel:
     """A step's panel: with the form sent back with errors, a reply (started from the template
     just picked, when ``reply`` holds its initial data), an inline step's form, or none (fetched
     when opened)."""
     title = str(ACTIONS[name].title)
     if name in bound:
-        return Panel(name, title, bound[name], opened=True)
+        return Panel(name, title, bound[name], url, opened=True)
     if name == "reply" and reply is not None:
-        return Panel(name, title, action_form(name, initial=reply or None), opened=True)
-    return Panel(name, title, action_form(name) if name in INLINE_ACTIONS else None)
+        return Panel(name, title, action_form(name, initial=reply or None), url, opened=True)
+    return Panel(name, title, action_form(name) if name in INLINE_ACTIONS else None, url)
 
 
 def case_page(
@@ -175,7 +176,9 @@ def case_page(
     if "template" in request.GET:
         pick, initial = reply_template_pick(request)
         reply = initial or {}
-    panels = [_panel(name, bound or {}, reply) for name in case_actions(request.user, case)]
+    # One reverse() for the steps' URLs, which differ only by the step's name.
+    head, _step, tail = reverse("bureau:case_action", args=[case.reference, "__step__"]).rpartition("__step__")
+    panels = [_panel(name, f"{head}{name}{tail}", bound or {}, reply) for name in case_actions(request.user, case)]
     if pick is None and any(panel.name == "reply" and not panel.lazy for panel in panels):
         pick = forms.TemplatePickForm()  # beside a reply form sent back with errors
     supervisor = request.user.has_perm("bureau.supervise")
