@@ -143,7 +143,7 @@ class Command(BaseCommand):
             store = engine.SessionStore()
             data = {
                 SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                BACKEND_SESSION_KEY: "glas.accounts.backends.ModelBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
             sessions.append(
