@@ -24,7 +24,8 @@ class ItemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     draft = ModelChoiceField(
         label=_("Draft act in consultation"),
-        queryset=Draft.objects.exclude(status="draft").order_by("-created_at"),
+        # The title is all the list shows (a draft's motives and assessment can be long).
+        queryset=Draft.objects.exclude(status="draft").order_by("-created_at").only("id", "title"),
         required=False,
     )
     decision = DecisionChoiceField(label=_("Council decision"), required=False)

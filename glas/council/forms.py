@@ -155,7 +155,8 @@ class DecisionChoiceField(ModelChoiceField[Decision]):
     """A council decision chosen from the registry (other modules link to decisions)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Decision.objects.order_by("-date", "-number"))
+        # Without the decisions' full texts: the list shows number, date and title.
+        kwargs.setdefault("queryset", Decision.objects.order_by("-date", "-number").defer("text", "search_text"))
         super().__init__(**kwargs)
 
     def label_from_instance(self, obj: Decision) -> str:

@@ -234,6 +234,23 @@ def test_the_workspace_has_a_bounded_number_of_queries(
         assert secretary.get(reverse("commission:workspace", args=[item.meeting.public_id])).status_code == 200
 
 
+def test_the_item_form_lists_drafts_and_decisions_without_their_texts(client_for, item, council_secretary):
+    """The secretariat's page lists every draft act and council decision to choose from: by
+    title, never reading their motives, assessments or full texts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(council_secretary).get(reverse("commission:workspace", args=[item.meeting.public_id]))
+    assert page.status_code == 200 and 'name="draft"' in page.content.decode()
+    lists = [q["sql"] for q in queries.captured_queries if 'FROM "consultations_draft"' in q["sql"]]
+    lists += [q["sql"] for q in queries.captured_queries if 'FROM "council_decision"' in q["sql"]]
+    assert len(lists) >= 2
+    for sql in lists:
+        assert '"motives"' not in sql and '"impact_assessment"' not in sql
+        assert '"council_decision"."text"' not in sql and '"search_text"' not in sql
+
+
 def test_the_minutes_pdf_is_served_inline_only_when_there_is_one(
     client, meeting, council_secretary, settings, tmp_path
 ):
