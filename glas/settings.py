@@ -148,6 +148,14 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     CACHE_HOT_READS = False
 
+# Parts of the layout that are the same for every visitor (the navigation's public links, the
+# footer), rendered once per process for each language and page (templates/base.html).
+CACHES["layout"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "glas-layout",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 TASK_BACKEND = env_str("TASK_BACKEND", "rq" if REDIS_URL and env_bool("TASKS_ON_REDIS", False) else "db")
 if TASK_BACKEND == "rq":
     if not REDIS_URL:

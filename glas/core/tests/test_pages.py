@@ -32,6 +32,22 @@ def test_the_home_page_is_in_english_with_the_language_cookie(kresna, client):
     assert "Your voice in the Municipality of Kresna" in page
 
 
+def test_the_layout_parts_kept_per_process_follow_the_language_the_page_and_the_municipality(kresna, client):
+    """The navigation's public links and the footer are rendered once per process
+    (``CACHES["layout"]``, templates/base.html), keyed by everything they show."""
+    home, rules = reverse("core:home"), reverse("core:rules")
+    page = client.get(home).content.decode()
+    assert f'href="{home}" aria-current="page"' in page and "About Glas" not in page
+    other = client.get(rules).content.decode()
+    assert f'href="{home}" aria-current' not in other and f'href="{rules}" aria-current="page"' in other
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(home).content.decode()
+    assert "Take part" in english and "About Glas" in english and "Община Кресна" not in english
+    kresna.phone = "0746 99 999"
+    kresna.save()
+    assert "0746 99 999" in client.get(home).content.decode()
+
+
 def test_the_language_switch_remembers_english_and_returns_to_the_page(kresna, client):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:rules")})
 
