@@ -9,6 +9,7 @@ tasks in the database. Production is selected by ``DEBUG=0`` and then requires
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +127,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, sessions, tasks -----------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "glas.core.cache.RedisCache",  # Django's, sharing one client per pool
             "LOCATION": REDIS_URL,
