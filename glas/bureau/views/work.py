@@ -114,10 +114,11 @@ class Panel:
 
 
 # The steps whose forms are on the case page itself (reopening: the step a closed case is opened
-# for, with one reason field); every other step's form is fetched when its panel is opened (with HTMX; without JavaScript the panel links
-# to a page with the form). An open access-to-information request offers twelve steps: drawing
-# all their forms was most of the page's time, and even the reply and note forms (with the
-# reply templates' list) were a third of it.
+# for, with one reason field); every other step's form is fetched when its panel is opened
+# (with HTMX; without JavaScript the panel links to a page with the form). An open
+# access-to-information request offers twelve steps: drawing all their forms was most of the
+# page's time, and even the reply and note forms (with the reply templates' list) were a third
+# of it.
 INLINE_ACTIONS = frozenset({"reopen"})
 
 
