@@ -5,6 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseRedirectBase
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -15,8 +16,12 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; object-src 'none'"
 )
 
-# Where sign-in and second-factor pages live (allauth's URLs).
-SIGN_IN_PREFIX = "/accounts/"
+
+def sign_in_prefix() -> str:
+    """Where the sign-in and second-factor pages live: the folder of allauth's sign-in page, with
+    the deployment's script prefix (``/accounts/``, or ``/glas/accounts/`` under a sub-path)."""
+    login = reverse("account_login")
+    return login[: login.rstrip("/").rfind("/") + 1]
 
 
 class SecurityHeadersMiddleware:
@@ -51,7 +56,7 @@ class HtmxSignInRedirectMiddleware:
         if not htmx or htmx.boosted or not isinstance(response, HttpResponseRedirectBase):
             return response
         location = urlsplit(response.url)
-        if location.netloc or not location.path.startswith(SIGN_IN_PREFIX):
+        if location.netloc or not location.path.startswith(sign_in_prefix()):
             return response
         query = QueryDict(location.query, mutable=True)
         page = htmx.current_url_abs_path

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -46,6 +47,18 @@ def test_the_layout_parts_kept_per_process_follow_the_language_the_page_and_the_
     kresna.phone = "0746 99 999"
     kresna.save()
     assert "0746 99 999" in client.get(home).content.decode()
+
+
+def test_pages_outside_the_navigation_share_one_cached_copy_of_it(kresna, client):
+    """The navigation is keyed by which of its links is current, not by the page's address, so a
+    thousand case pages do not fill the cache with a thousand copies."""
+    caches["layout"].clear()
+    for path in (reverse("core:accessibility"), "/no-such-page/"):
+        page = client.get(path).content.decode()
+        assert 'aria-current="page"' not in page.split('class="site-nav"')[1].split("</nav>")[0]
+    assert len([key for key in caches["layout"]._cache if "layout_nav" in key]) == 1
+    client.get(reverse("core:rules"))
+    assert len([key for key in caches["layout"]._cache if "layout_nav" in key]) == 2
 
 
 def test_the_language_switch_remembers_english_and_returns_to_the_page(kresna, client):
