@@ -208,3 +208,32 @@ def test_check_deploy_is_clean_with_production_settings(production_env):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "options"),
+    [
+        (None, "{'server_side_binding': True, 'prepare_threshold': 2}"),
+        ("0", "{'server_side_binding': True, 'prepare_threshold': 0}"),
+        ("off", "{}"),
+        ("OFF", "{}"),
+    ],
+)
+def test_postgresql_prepares_repeated_statements_unless_turned_off(production_env, value, options):
+    """For a pooler that cannot keep prepared statements, DATABASE_PREPARE_THRESHOLD=off goes back
+    to parameters bound on the client (Django's default)."""
+    production_env["DATABASE_URL"] = "postgres://glas@localhost:5432/glas"
+    if value is not None:
+        production_env["DATABASE_PREPARE_THRESHOLD"] = value
+    code = "import glas.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))"
+    result = run(["-c", code], production_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == options
+
+
+@pytest.mark.parametrize("value", ["-1", "soon"])
+def test_a_malformed_prepare_threshold_stops_start_up(production_env, value):
+    production_env["DATABASE_URL"] = "postgres://glas@localhost:5432/glas"
+    production_env["DATABASE_PREPARE_THRESHOLD"] = value
+    result = import_settings(production_env)
+    assert result.returncode != 0 and "DATABASE_PREPARE_THRESHOLD must be" in result.stderr

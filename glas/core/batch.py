@@ -135,7 +135,7 @@ class Batch:
         # savepoint lets the caller carry on after an error.
         outer = transaction.atomic(using=self.using) if connection.in_atomic_block else nullcontext()
         counts = []
-        with outer, connection.cursor() as cursor:
+        with outer, _client_binding_cursor(connection) as cursor:
             cursor.execute(text, params)
             raw = cursor.cursor
             for position, statement in enumerate(self.statements):
@@ -161,6 +161,17 @@ class Batch:
                         cursor, statement.obj._meta.db_table, statement.obj._meta.pk.column
                     )
         return counts
+
+
+def _client_binding_cursor(connection: Any) -> Any:
+    """A cursor that binds the parameters on the client. Only the simple query protocol takes
+    several statements in one message; with server-side binding (``settings.DATABASES``) the
+    ordinary cursor uses the extended protocol, which takes one."""
+    from django.db.backends.postgresql.base import Cursor  # type: ignore[attr-defined]
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(Cursor(connection.connection))
 
 
 def batch_for(model: type[models.Model]) -> Batch:
