@@ -25,6 +25,10 @@ def _totp_key(pk: Any) -> str:
     return f"accounts:totp:{pk}"
 
 
+# Read on every signed-in request (in the batch of ``HotReadsMiddleware``).
+hot_keys = (_roles_key, _totp_key)
+
+
 def group_names(user: Any) -> frozenset[str]:
     """The names of the person's groups (their staff roles)."""
     return cached_read(_roles_key(user.pk), lambda: frozenset(user.groups.values_list("name", flat=True)))

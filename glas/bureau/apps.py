@@ -12,8 +12,10 @@ class BureauConfig(AppConfig):
 
         from glas.bureau import receivers  # noqa: F401  (cache invalidation)
         from glas.bureau.demo import seed_bureau
+        from glas.bureau.rules import supervisor_cache_key
         from glas.bureau.tasks import run_bureau_deadlines
         from glas.core.demo import register_seeder
+        from glas.core.hotcache import read_on_every_request
         from glas.core.jobs import register
 
         register_seeder("bureau.demo", seed_bureau)
@@ -22,3 +24,5 @@ class BureauConfig(AppConfig):
 
         EXPORT_SECTIONS["bureau_cases"] = personal_data_section
         register("bureau.deadlines", dt.timedelta(hours=1), run_bureau_deadlines)
+        # Asked on every bureau page; fetched with the other reads of a signed-in request.
+        read_on_every_request(person=[supervisor_cache_key])
