@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404
 
 from glas.bureau.models import Case
+from glas.bureau.selectors import case_list_flags
 from glas.bureau.services import token_hash
 from glas.core.access import require_perm
 from glas.core.compiled import compiled
@@ -22,7 +23,10 @@ def _case_by_reference(reference: str) -> Case:
     statement = compiled(
         "bureau.case_by_reference",
         lambda key: (
-            Case.objects.select_related("settlement", "assigned_to", "citizen").filter(reference=key).order_by("pk")[:1]
+            Case.objects.select_related("settlement", "assigned_to", "citizen")
+            .annotate(**case_list_flags())
+            .filter(reference=key)
+            .order_by("pk")[:1]
         ),
         key_fields=[Case._meta.get_field("reference")],
         samples=["sample-reference"],

@@ -43,6 +43,8 @@ class Compiled:
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...] = ()
     model_columns: tuple[int, int] = (0, 0)
     related: tuple[Any, ...] = ()
+    # For a read of model rows with ``annotate()``: each annotation's name and column.
+    annotations: tuple[tuple[str, int], ...] = ()
     # A queryset sliced when it was built has its LIMIT in the SQL; ``rows`` cannot add one.
     sliced: bool = False
 
@@ -110,6 +112,8 @@ class Compiled:
         instance = self.model.from_db(self.using, self.attnames, values[start:end])
         for populator in self.related:
             populator.populate(values, instance)
+        for name, position in self.annotations:
+            setattr(instance, name, values[position])
         return instance
 
 
@@ -149,6 +153,7 @@ def _compile(
     attnames: tuple[str, ...] = ()
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...] = ()
     model_columns, related = (0, 0), ()
+    annotations: tuple[tuple[str, int], ...] = ()
     if update is not None:
         query: Any = queryset.query.chain(sql.UpdateQuery)
         query.add_update_values(update)
@@ -158,13 +163,15 @@ def _compile(
         text, params = compiler.as_sql()
         columns = [column for column, _sql, _alias in compiler.select]
         rows_of_model = getattr(queryset, "_fields", None) is None  # not values() or values_list()
-        if rows_of_model and not (queryset.query.annotation_select or queryset.query.extra_select):
-            # As ModelIterable reads a row: the model's own columns, then each relation's.
+        if rows_of_model and not queryset.query.extra_select:
+            # As ModelIterable reads a row: the model's own columns, then each relation's, then
+            # the annotations, set as attributes.
             model = queryset.model
             selected = compiler.klass_info["select_fields"]
             model_columns = (selected[0], selected[-1] + 1)
             attnames = tuple(column.target.attname for column in columns[model_columns[0] : model_columns[1]])
             related = tuple(get_related_populators(compiler.klass_info, compiler.select, using))
+            annotations = tuple(compiler.annotation_col_map.items())
         # The converters of every column (a read of values converts them all, as the ORM does).
         found = compiler.get_converters(columns)
         converters = tuple(
@@ -188,5 +195,6 @@ def _compile(
         converters,
         model_columns,
         related,
+        annotations,
         sliced=update is None and queryset.query.is_sliced,
     )

@@ -271,9 +271,10 @@ def test_queue_and_case_page_use_a_bounded_number_of_queries(
 def test_an_open_request_page_makes_the_same_queries_however_much_the_case_holds(
     client_for, register, advisor, other_advisor, make_user
 ):
-    """The case page of an open access-to-information request (the page with the most steps):
-    a case with many messages, referrals and shares, and a bureau with more advisors, services
-    and articles, cost no more queries than a bare case."""
+    """The case page of an open access-to-information request (the page with the most steps).
+    A case with referrals, shares and linked articles costs three queries more than a bare case
+    (one per list, which a bare case does not read), and no more however long the lists are or
+    however many advisors, services and articles the bureau has."""
     from glas.accounts.roles import Role
     from glas.bureau.models import Article, Service
 
@@ -285,13 +286,10 @@ def test_an_open_request_page_makes_the_same_queries_however_much_the_case_holds
             assert client.get(url).status_code == 200
         return len(captured)
 
-    bare = register(advisor, kind="zdoi", category="information", access_form="paper")
-    full = register(advisor, kind="zdoi", category="information", access_form="paper")
-    before = queries(bare)
-    for n in range(5):
+    def add(n: int) -> None:
         make_user(f"advisor{n}@example.org", roles=[Role.ADVISOR])
         service = Service.objects.create(name=f"Служба {n}", kind="outside", helps_with="помощ")
-        Article.objects.create(
+        article = Article.objects.create(
             slug=f"a{n}",
             title=f"Статия {n}",
             summary="s",
@@ -302,10 +300,51 @@ def test_an_open_request_page_makes_the_same_queries_however_much_the_case_holds
             reviewer=other_advisor,
             published_at=timezone.now(),
         )
+        full.articles.add(article)
         services.case_note(actor=advisor, case=full, body=f"Бележка {n}", idempotency_key=None)
         services.case_refer(actor=advisor, case=full, service=service, note="", close=False)
+
+    bare = register(advisor, kind="zdoi", category="information", access_form="paper")
+    full = register(advisor, kind="zdoi", category="information", access_form="paper")
+    before = queries(bare)
+    add(0)
     services.case_share(actor=advisor, case=full, advisor=other_advisor)
-    assert queries(full) == queries(bare) == before
+    with_lists = queries(full)
+    assert with_lists == before + 3
+    for n in range(1, 5):
+        add(n)
+    services.case_share(actor=advisor, case=full, advisor=make_user("third@example.org", roles=[Role.ADVISOR]))
+    assert queries(full) == with_lists and queries(bare) == before
+
+
+def test_the_case_page_shows_referrals_shares_and_articles_only_a_case_has(
+    client_for, register, advisor, other_advisor
+):
+    """The page skips a list its case has nothing in; the lists of a case that has them show."""
+    from glas.bureau.models import Article, Service
+
+    bare = register(advisor, kind="inquiry", category="taxes")
+    full = register(advisor, kind="inquiry", category="taxes")
+    service = Service.objects.create(name="Служба Проба-77", kind="outside", helps_with="помощи")
+    services.case_refer(actor=advisor, case=full, service=service, note="", close=False)
+    services.case_share(actor=advisor, case=full, advisor=other_advisor)
+    article = Article.objects.create(
+        slug="proba-88",
+        title="Статия Проба-88",
+        summary="s",
+        body="т",
+        category="taxes",
+        status="published",
+        author=advisor,
+        reviewer=other_advisor,
+        published_at=timezone.now(),
+    )
+    full.articles.add(article)
+    client = client_for(advisor)
+    page = client.get(reverse("bureau:case_detail", args=[full.reference])).content.decode()
+    assert "Служба Проба-77" in page and "Статия Проба-88" in page and other_advisor.public_name in page
+    empty = client.get(reverse("bureau:case_detail", args=[bare.reference])).content.decode()
+    assert "Служба Проба-77" not in empty and "Статия Проба-88" not in empty
 
 
 def test_the_web_intake_page_renders_for_everyone(client_for, citizen):

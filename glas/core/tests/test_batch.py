@@ -231,6 +231,37 @@ def test_a_compiled_read_of_many_rows_follows_select_related_as_the_orm_does(db,
     assert query.instances("nothing") == [] and query.instance("42").pk == expected[0].pk
 
 
+def test_a_compiled_read_of_rows_sets_annotations_as_the_orm_does(db):
+    """An ``Exists`` annotation (a boolean the database gives as 0/1 on SQLite) and a count, set
+    on each instance as attributes, after the relation the row also reads."""
+    from django.db.models import Count, Exists, OuterRef
+
+    municipality = _municipality()
+    for number in range(2):
+        Settlement.objects.create(
+            kind="village", municipality=municipality, name=f"А{number}", slug=f"a{number}", ekatte=f"9100{number}"
+        )
+
+    def build(code):
+        siblings = Settlement.objects.filter(municipality=OuterRef("municipality"), name="А1")
+        return (
+            Settlement.objects.select_related("municipality")
+            .filter(municipality__code=code)
+            .annotate(has_a1=Exists(siblings), named=Count("name"))
+            .order_by("name")
+        )
+
+    query = compiled(
+        "tests.settlements_annotated",
+        build,
+        key_fields=[Settlement._meta.get_field("municipality").target_field.model._meta.get_field("code")],
+        samples=["sample-code"],
+    )
+    found, expected = query.instances(municipality.code), list(build(municipality.code))
+    assert [(s.name, s.has_a1, s.named) for s in found] == [(s.name, s.has_a1, s.named) for s in expected]
+    assert all(s.has_a1 is True for s in found) and found[0].municipality.code == municipality.code
+
+
 @both_ways
 def test_a_compiled_update_goes_in_a_batch(database):
     municipality = _municipality()
