@@ -255,6 +255,21 @@ def test_unknown_steps_and_queue_parameters_are_harmless(client_for, register, a
     assert client.get(reverse("bureau:case_detail", args=["БЮ" * 20])).status_code == 404
 
 
+def test_the_queue_filters_show_the_values_chosen(client_for, advisor, kresna):
+    """The type, category and settlement lists (``{% options %}``) keep what was chosen."""
+    from glas.core.models import Settlement
+
+    village = Settlement.objects.filter(kind="village").order_by("name").first()
+    html = (
+        client_for(advisor)
+        .get(reverse("bureau:queue"), {"kind": "zdoi", "category": "taxes", "settlement": str(village.pk)})
+        .content.decode()
+    )
+    assert html.count(" selected>") == 5  # with the view and the ordering, left at their defaults
+    assert '<option value="zdoi" selected>' in html and '<option value="taxes" selected>' in html
+    assert f'<option value="{village.pk}" selected>{village.prefixed_name}</option>' in html
+
+
 def test_queue_and_case_page_use_a_bounded_number_of_queries(
     client_for, register, advisor, supervisor, django_assert_max_num_queries
 ):

@@ -53,7 +53,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         "counts": selectors.queue_counts(request.user, supervisor=supervisor, shared=shared),
         "kinds": Case.Kind.choices,
         "categories": Category.choices,
-        "settlements": settlements,
+        "settlement_choices": [(settlement.pk, settlement.prefixed_name) for settlement in settlements],
     }
     return render(request, "bureau/queue.html", context)
 
