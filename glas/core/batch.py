@@ -166,7 +166,9 @@ class Batch:
 def _client_binding_cursor(connection: Any) -> Any:
     """A cursor that binds the parameters on the client. Only the simple query protocol takes
     several statements in one message; with server-side binding (``settings.DATABASES``) the
-    ordinary cursor uses the extended protocol, which takes one."""
+    ordinary cursor uses the extended protocol, which takes one. It is Django's own client
+    cursor class, wrapped as ``connection.cursor()`` wraps one (``_prepare_cursor``), so the
+    statement is logged, counted by tests and its errors translated as usual."""
     from django.db.backends.postgresql.base import Cursor  # type: ignore[attr-defined]
 
     connection.ensure_connection()
