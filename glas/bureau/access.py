@@ -16,18 +16,23 @@ from glas.core.compiled import compiled
 REFERENCE_MAX = 20
 
 
-def _case_by_reference(reference: str) -> Case:
+def _case_by_reference(reference: str, *, list_flags: bool = False) -> Case:
+    """The case with this reference, or 404. With ``list_flags`` (the advisor's case page and
+    steps) it also carries whether it has referrals, shares and linked articles
+    (``selectors.CASE_READ_FLAGS``), so that the page reads only the lists it has."""
     if not isinstance(reference, str) or len(reference) > REFERENCE_MAX:
         raise Http404
+
+    def query(key: Any) -> Any:
+        cases = Case.objects.select_related("settlement", "assigned_to", "citizen")
+        if list_flags:
+            cases = cases.annotate(**case_list_flags())
+        return cases.filter(reference=key).order_by("pk")[:1]
+
     # Compiled once per process (glas.core.compiled): every case page and action reads it.
     statement = compiled(
-        "bureau.case_by_reference",
-        lambda key: (
-            Case.objects.select_related("settlement", "assigned_to", "citizen")
-            .annotate(**case_list_flags())
-            .filter(reference=key)
-            .order_by("pk")[:1]
-        ),
+        "bureau.case_by_reference_with_flags" if list_flags else "bureau.case_by_reference",
+        query,
         key_fields=[Case._meta.get_field("reference")],
         samples=["sample-reference"],
     )
@@ -41,7 +46,7 @@ def get_case_for_advisor(user: Any, reference: str) -> Case:
     """A case for the bureau: its assigned advisor, advisors it is shared with, supervisors.
     Another advisor's case answers 404, as if it did not exist."""
     require_perm(user, "bureau.work_cases")
-    case = _case_by_reference(reference)
+    case = _case_by_reference(reference, list_flags=True)
     if not user.has_perm("bureau.view_case", case):
         raise Http404
     return case

@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from glas.accounts.models import User
 from glas.accounts.roles import Role
 from glas.bureau import services
-from glas.bureau.models import Case
+from glas.bureau.models import Article, Case
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +66,17 @@ def register() -> Callable[..., Case]:
         return case
 
     return factory
+
+
+def make_article(author: User, *, slug: str, title: str, reviewer: User | None = None, body: str = "т") -> Article:
+    """A knowledge-base article written straight to its table: published when it has a
+    ``reviewer``, a draft otherwise (the review itself is tried in test_knowledge)."""
+    reviewed: dict[str, Any] = {"status": Article.Status.DRAFT}
+    if reviewer is not None:
+        reviewed = {"status": Article.Status.PUBLISHED, "reviewer": reviewer, "published_at": timezone.now()}
+    return Article.objects.create(
+        slug=slug, title=title, summary="", body=body, category="taxes", author=author, **reviewed
+    )
 
 
 INTAKE_POST = {

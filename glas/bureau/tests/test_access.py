@@ -12,13 +12,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from rules.permissions import permissions
 
 from glas.accounts.models import User
 from glas.bureau import services
 from glas.bureau.models import Case, CaseMessage
-from glas.bureau.tests.conftest import INTAKE_POST, make_request
+from glas.bureau.tests.conftest import INTAKE_POST, make_article, make_request
 from glas.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -291,7 +290,7 @@ def test_an_open_request_page_makes_the_same_queries_however_much_the_case_holds
     (one per list, which a bare case does not read), and no more however long the lists are or
     however many advisors, services and articles the bureau has."""
     from glas.accounts.roles import Role
-    from glas.bureau.models import Article, Service
+    from glas.bureau.models import Service
 
     def queries(case: Case) -> int:
         client = client_for(advisor)
@@ -304,18 +303,9 @@ def test_an_open_request_page_makes_the_same_queries_however_much_the_case_holds
     def add(n: int) -> None:
         make_user(f"advisor{n}@example.org", roles=[Role.ADVISOR])
         service = Service.objects.create(name=f"Служба {n}", kind="outside", helps_with="помощ")
-        article = Article.objects.create(
-            slug=f"a{n}",
-            title=f"Статия {n}",
-            summary="s",
-            body="т" * 5000,
-            category="taxes",
-            status="published",
-            author=advisor,
-            reviewer=other_advisor,
-            published_at=timezone.now(),
+        full.articles.add(
+            make_article(advisor, slug=f"a{n}", title=f"Статия {n}", reviewer=other_advisor, body="т" * 5000)
         )
-        full.articles.add(article)
         services.case_note(actor=advisor, case=full, body=f"Бележка {n}", idempotency_key=None)
         services.case_refer(actor=advisor, case=full, service=service, note="", close=False)
 
@@ -336,25 +326,14 @@ def test_the_case_page_shows_referrals_shares_and_articles_only_a_case_has(
     client_for, register, advisor, other_advisor
 ):
     """The page skips a list its case has nothing in; the lists of a case that has them show."""
-    from glas.bureau.models import Article, Service
+    from glas.bureau.models import Service
 
     bare = register(advisor, kind="inquiry", category="taxes")
     full = register(advisor, kind="inquiry", category="taxes")
     service = Service.objects.create(name="Служба Проба-77", kind="outside", helps_with="помощи")
     services.case_refer(actor=advisor, case=full, service=service, note="", close=False)
     services.case_share(actor=advisor, case=full, advisor=other_advisor)
-    article = Article.objects.create(
-        slug="proba-88",
-        title="Статия Проба-88",
-        summary="s",
-        body="т",
-        category="taxes",
-        status="published",
-        author=advisor,
-        reviewer=other_advisor,
-        published_at=timezone.now(),
-    )
-    full.articles.add(article)
+    full.articles.add(make_article(advisor, slug="proba-88", title="Статия Проба-88", reviewer=other_advisor))
     client = client_for(advisor)
     page = client.get(reverse("bureau:case_detail", args=[full.reference])).content.decode()
     assert "Служба Проба-77" in page and "Статия Проба-88" in page and other_advisor.public_name in page

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from glas.bureau import access, selectors
-from glas.bureau.models import Article, Case, CaseMessage, Referral, Service
+from glas.bureau.models import Case, CaseMessage, Referral, Service
+from glas.bureau.tests.conftest import make_article
 
 
 def _pks(rows: Any) -> list[int]:
@@ -25,20 +24,8 @@ def test_every_case_read_gives_what_the_orm_gives(
     service = Service.objects.create(name="Дирекция „Социално подпомагане“", kind="outside", helps_with="помощи")
     Referral.objects.create(case=case, service=service, note="", referred_by=advisor)
     case.shared_with.add(other_advisor)
-    now = timezone.now()
-    for number, (title, status) in enumerate([("Б статия", "published"), ("А статия", "published"), ("В", "draft")]):
-        reviewed = {"reviewer": supervisor, "published_at": now} if status == "published" else {}
-        article = Article.objects.create(
-            slug=f"article-{number}",
-            title=title,
-            summary="",
-            body="",
-            category="taxes",
-            status=status,
-            author=advisor,
-            **reviewed,
-        )
-        article.cases.add(case)
+    for number, (title, reviewer) in enumerate([("Б статия", supervisor), ("А статия", supervisor), ("В", None)]):
+        make_article(advisor, slug=f"article-{number}", title=title, reviewer=reviewer).cases.add(case)
 
     orm = {
         "case_messages": CaseMessage.objects.filter(case=case).select_related("author").order_by("created_at", "id"),
@@ -70,3 +57,21 @@ def test_every_case_read_gives_what_the_orm_gives(
     found.subject = "Променен предмет"
     found.save(update_fields=["subject"])  # an instance the ORM can save, as its own
     assert Case.objects.get(pk=case.pk).subject == "Променен предмет"
+
+
+def test_only_the_advisors_read_of_a_case_carries_its_list_flags(register, advisor, other_advisor, supervisor):
+    """The advisor's case page learns from the case's own read which lists it has; the citizen's
+    page and the follow link read the case without those EXISTS probes."""
+    bare = register(advisor)
+    full = register(advisor)
+    full.shared_with.add(other_advisor)
+    make_article(advisor, slug="flags", title="Статия", reviewer=supervisor).cases.add(full)
+    make_article(advisor, slug="flags-draft", title="Чернова").cases.add(bare)  # a draft is not linked on the page
+    flags = list(selectors.CASE_READ_FLAGS.values())
+    read = access._case_by_reference(full.reference, list_flags=True)
+    assert [getattr(read, flag) for flag in flags] == [False, True, True]
+    read = access._case_by_reference(bare.reference, list_flags=True)
+    assert [getattr(read, flag) for flag in flags] == [False, False, False]
+    plain = access._case_by_reference(full.reference)
+    assert not any(hasattr(plain, flag) for flag in flags)
+    assert access.get_case_for_advisor(advisor, full.reference).has_shares is True

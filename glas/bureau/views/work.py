@@ -122,9 +122,23 @@ class Panel:
 INLINE_ACTIONS = frozenset({"reopen"})
 
 
-def case_actions(user: Any, case: Case) -> list[str]:
-    """The steps open to ``user`` on ``case``, in the order the case page lists them."""
-    can_work = user.has_perm("bureau.work_case", case)
+@dataclass(frozen=True)
+class CaseRoles:
+    """What the person may do on the case, asked once per request: work on it (the assigned
+    advisor, a supervisor) and supervise the bureau."""
+
+    can_work: bool
+    supervisor: bool
+
+    @classmethod
+    def of(cls, user: Any, case: Case) -> CaseRoles:
+        return cls(user.has_perm("bureau.work_case", case), user.has_perm("bureau.supervise"))
+
+
+def case_actions(roles: CaseRoles, case: Case) -> list[str]:
+    """The steps open to a person with ``roles`` on ``case``, in the order the case page lists
+    them."""
+    can_work = roles.can_work
     names = []
     if can_work and case.is_open:
         names.append("reply")
@@ -139,7 +153,7 @@ def case_actions(user: Any, case: Case) -> list[str]:
         names += ["article", "refer", "share", "escalate", "close"]
     if can_work and case.status == Case.Status.CLOSED and not case.anonymised_at:
         names.append("reopen")
-    if user.has_perm("bureau.supervise"):
+    if roles.supervisor:
         names.append("assign")
     return names
 
@@ -179,16 +193,16 @@ def case_page(
         reply = initial or {}
     # One reverse() for the steps' URLs, which differ only by the step's name.
     head, _step, tail = reverse("bureau:case_action", args=[case.reference, "__step__"]).rpartition("__step__")
-    panels = [_panel(name, f"{head}{name}{tail}", bound or {}, reply) for name in case_actions(request.user, case)]
+    roles = CaseRoles.of(request.user, case)
+    panels = [_panel(name, f"{head}{name}{tail}", bound or {}, reply) for name in case_actions(roles, case)]
     if pick is None and any(panel.name == "reply" and not panel.lazy for panel in panels):
         pick = forms.TemplatePickForm()  # beside a reply form sent back with errors
-    supervisor = request.user.has_perm("bureau.supervise")
     context = {
         "case": case,
         **selectors.case_page_data(case),
-        "can_work": request.user.has_perm("bureau.work_case", case),
-        "supervisor": supervisor,
-        "advisors": selectors.advisors_for(case) if supervisor else [],
+        "can_work": roles.can_work,
+        "supervisor": roles.supervisor,
+        "advisors": selectors.advisors_for(case) if roles.supervisor else [],
         "panels": panels,
         "pick": pick,
         "overdue": case.is_overdue(),
@@ -303,7 +317,7 @@ ACTIONS: dict[str, Action] = {
 
 def step_form_page(request: AuthedRequest, case: Case, action: str) -> HttpResponse:
     """A step's empty form: alone for HTMX (into its panel), or as a page without JavaScript."""
-    if action not in case_actions(request.user, case):
+    if action not in case_actions(CaseRoles.of(request.user, case), case):
         if request.htmx:  # the case changed since its page was loaded (closed, reassigned)
             return private(render(request, "bureau/_action_closed.html", {"case": case}, status=404))
         raise Http404

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -59,6 +61,17 @@ def test_pages_outside_the_navigation_share_one_cached_copy_of_it(kresna, client
     assert len([key for key in caches["layout"]._cache if "layout_nav" in key]) == 1
     client.get(reverse("core:rules"))
     assert len([key for key in caches["layout"]._cache if "layout_nav" in key]) == 2
+
+
+def test_every_link_in_the_cached_navigation_is_named_in_its_key():
+    """The cached navigation's aria-current is right only for links ``{% current_link %}`` names:
+    a link added inside the cached block without it would be marked current on the wrong pages."""
+    source = (Path(settings.BASE_DIR) / "glas" / "templates" / "base.html").read_text()
+    keyed = re.search(r"{% current_link request\.path ((?:'[^']+' )+)as nav_current %}", source)
+    block = re.search(r"{% cache None layout_nav .*?%}(.*?){% endcache %}", source, re.S)
+    assert keyed and block
+    linked = re.findall(r"{% link '([^']+)' as \w+ %}", block.group(1))
+    assert linked and linked == re.findall(r"'([^']+)'", keyed.group(1))
 
 
 def test_the_language_switch_remembers_english_and_returns_to_the_page(kresna, client):
