@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Engine, engines
 from django.utils import translation
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from glas.core.templatetags.translations import LiteralTranslateNode
@@ -64,8 +65,8 @@ def test_a_literal_is_translated_when_drawn_in_the_active_language():
         assert render(GLAS, '{% translate "95 % confidence interval" %}') == "95 % доверителен интервал"
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_characters='"\\\r\n', blacklist_categories=("Cs",)), max_size=40))
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_characters='"\\\r\n', exclude_categories=("Cs",)), max_size=40))
 def test_any_literal_draws_what_djangos_draws(literal):
     source = '{% translate "' + literal + '" %}'
     assert outcome(GLAS, source) == outcome(DJANGO, source)
