@@ -19,6 +19,7 @@ from glas.bureau import services
 from glas.bureau.models import Case, CaseMessage
 from glas.bureau.tests.conftest import INTAKE_POST, make_article, make_request
 from glas.core.models import AuditEntry
+from glas.core.tests.test_filters_layout import misplaced
 
 pytestmark = pytest.mark.django_db
 
@@ -363,11 +364,13 @@ def test_a_reply_template_fills_the_reply_form(client_for, register, advisor):
     # The reply panel is drawn open with the template's text, and the choice beside it.
     assert '<details class="panel" open id="action-reply">' in html
     assert "Отстъпката е 5 % до 30 април.</textarea>" in html and f'<option value="{template.pk}" selected>' in html
+    assert misplaced(html) == []  # the choice and its button sit in a row of fields
     # The reply step's own form offers the templates too (fetched into the panel, or as a page).
     step = reverse("bureau:case_action", args=[case.reference, "reply"])
     for headers in ({}, {"HX-Request": "true"}):
         fetched = client.get(step, {"template": template.pk}, headers=headers).content.decode()
         assert "Отстъпката е 5 % до 30 април.</textarea>" in fetched and 'name="template"' in fetched
+        assert misplaced(fetched) == []
     note = client.get(reverse("bureau:case_action", args=[case.reference, "note"]))
     assert 'name="template"' not in note.content.decode()
     # A template that does not exist: the reply panel opens with the choice's error.
