@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from django import forms
-from django.db.models import Model
+from django.db.models import Manager, Model, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -49,10 +49,21 @@ class ChoiceListIterator(ModelChoiceIterator):
             yield self.choice(instance)
 
 
+# The first, empty entry of a list to choose from. Django's "---------" is read out by screen
+# readers as a row of dashes and tells a sighted person nothing.
+CHOOSE = _("— choose —")
+
+
 class ModelChoiceField(forms.ModelChoiceField[_M]):
-    """Django's field with its choices read as :class:`ChoiceListIterator` does."""
+    """Django's field with its choices read as :class:`ChoiceListIterator` does, and an empty
+    entry that says what to do (``CHOOSE``) unless the form names its own."""
 
     iterator = ChoiceListIterator
+
+    def __init__(
+        self, queryset: Manager[_M] | QuerySet[_M] | None, *, empty_label: Any = CHOOSE, **kwargs: Any
+    ) -> None:
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField[_M]):

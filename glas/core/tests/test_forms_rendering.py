@@ -12,8 +12,9 @@ from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.template.backends.django import Template as DjangoTemplate
 from django.template.backends.jinja2 import Template as Jinja2Template
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
-from glas.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from glas.core.forms import CHOOSE, ModelChoiceField, ModelMultipleChoiceField
 from glas.core.models import Settlement
 
 
@@ -29,7 +30,7 @@ class PlaceForm(forms.Form):
 
 
 class StockForm(forms.Form):
-    place = forms.ModelChoiceField(label="Place", queryset=Settlement.objects.order_by("name"))
+    place = forms.ModelChoiceField(label="Place", queryset=Settlement.objects.order_by("name"), empty_label=CHOOSE)
 
 
 def tidy(html: str) -> str:
@@ -55,3 +56,20 @@ def test_a_choice_list_is_one_plain_query_and_the_markup_is_djangos(kresna: Any)
     assert bound.cleaned_data["place"] == settlements[2]
     assert list(bound.cleaned_data["places"]) == settlements[:2]
     assert not PlaceForm({"place": 10**9}).is_valid()
+
+
+@pytest.mark.django_db
+def test_the_empty_entry_says_what_to_do_unless_the_form_names_its_own(kresna: Any):
+    with translation.override("bg"):
+        first = str(PlaceForm()["place"]).split("</option>")[0]
+        assert first.endswith('<option value="" selected>— изберете —')
+        assert "-----" not in str(PlaceForm()["place"])
+
+    class Named(forms.Form):
+        place = ModelChoiceField(label="Place", queryset=Settlement.objects.all(), empty_label="Anywhere")
+        chosen = ModelChoiceField(label="Chosen", queryset=Settlement.objects.all(), initial=1)
+
+    named = Named()
+    assert '<option value="" selected>Anywhere</option>' in str(named["place"])
+    # As in Django: a required list with an initial choice has no empty entry.
+    assert named.fields["chosen"].empty_label is None  # type: ignore[attr-defined]
