@@ -62,8 +62,18 @@ def misplaced(html: str) -> list[str]:
         (None, lambda: reverse("council:decision_list")),
         ("admin_user", lambda: reverse("core:audit_log")),
         ("researcher", lambda: reverse("surveys:design_list")),
+        (None, lambda: reverse("integrity:declarations")),
+        ("integrity_officer", lambda: reverse("integrity:inbox")),
     ],
-    ids=["bureau-queue", "knowledge-base", "council-decisions", "audit-log", "survey-designs"],
+    ids=[
+        "bureau-queue",
+        "knowledge-base",
+        "council-decisions",
+        "audit-log",
+        "survey-designs",
+        "interest-declarations",
+        "integrity-inbox",
+    ],
 )
 def test_every_filter_bar_keeps_each_label_with_its_control(
     request: pytest.FixtureRequest, client_for: Any, kresna: Any, persona: str | None, url: Any
