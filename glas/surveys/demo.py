@@ -520,7 +520,8 @@ def seed_surveys(say: Callable[[str], Any], *, responses: int = RESPONSES) -> No
             survey = _baseline(researcher, advisor, responses)
         counts = survey.responses.values_list("status", flat=True)
         say(
-            f"Survey “{TITLE}”: {survey.questions.count()} questions, {len(counts)} synthetic responses "
+            f"Survey “{TITLE}”: {survey.questions.exclude(type=Question.Type.NOTE).count()} questions, "
+            f"{len(counts)} synthetic responses "
             f"({sum(status == Response.Status.COMPLETE for status in counts)} complete) "
             f"in {time.monotonic() - began:.1f} s"
         )
