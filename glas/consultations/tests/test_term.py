@@ -139,6 +139,9 @@ def test_the_compliance_panel_reports_missing_documents(
     assert "The motives are missing." in page
     assert "The preliminary impact assessment is missing." in page
     assert "Due after the consultation closes." in page
+    # A line without a detail ends with its label (and the status said to screen readers), not a colon.
+    assert '<strong>Text of the draft</strong><span class="visually-hidden"> — in order</span>\n' in page
+    assert '<strong>Motives</strong><span class="visually-hidden"> — missing</span>: The motives are missing.' in page
 
 
 def test_the_compliance_panel_reports_a_missing_report_after_closing(consultation, wording, client, pages_in_english):
