@@ -80,7 +80,6 @@ class ResidentVerificationForm(CleanTextMixin, forms.Form):
     settlement = ModelChoiceField(
         label=_("Settlement of permanent address"),
         queryset=Settlement.objects.none(),
-        empty_label=_("— choose —"),
     )
     document = forms.ChoiceField(label=_("Document checked"), choices=ResidentVerification.Document.choices)
     address_checked = forms.BooleanField(

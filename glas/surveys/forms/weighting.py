@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from glas.core.forms import CHOOSE
 from glas.surveys.findings import FindingSpec
 from glas.surveys.models import SurveyWeighting
 from glas.surveys.weighting import VariableInfo
@@ -154,7 +155,7 @@ class AnalysisForm(forms.Form):
         self.variables = variables
         analysable = [info for info in variables.values() if info.closed or info.multiple or info.numeric]
         closed = [info for info in variables.values() if info.closed]
-        self.fields["variable"].choices = _variable_choices(analysable, empty=str(_("— choose —")))  # type: ignore[attr-defined]
+        self.fields["variable"].choices = _variable_choices(analysable, empty=str(CHOOSE))  # type: ignore[attr-defined]
         self.fields["by"].choices = _variable_choices(closed, empty=str(_("— not split —")))  # type: ignore[attr-defined]
         self.fields["column"].choices = _variable_choices(closed, empty=str(_("— no cross-tabulation —")))  # type: ignore[attr-defined]
 
