@@ -46,6 +46,7 @@ from glas.surveys.services.fieldwork import (
 # --- Fieldwork: invitation tokens derived again, samples, sending, letters ---
 from glas.surveys.services.invitations import (
     ImportReport,
+    invitation_refusal,
     invitations_draw_sample,
     invitations_import_csv,
     invitations_send,
@@ -103,6 +104,7 @@ __all__ = [
 __all__ += [
     "ImportReport",
     "invitation_token",
+    "invitation_refusal",
     "invitations_draw_sample",
     "invitations_import_csv",
     "invitations_send",

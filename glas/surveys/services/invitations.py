@@ -93,12 +93,22 @@ class SampleReport:
     allocation: dict[str, int]  # settlement slug (or "" for all) → people drawn
 
 
+def invitation_refusal(survey: Survey) -> DomainError | None:
+    """Why no invitation can be added to the survey now (anonymous, or its fieldwork is over),
+    or None when one can. The invitations page asks it too, so as not to offer forms that can
+    only be refused."""
+    if survey.anonymity == Survey.Anonymity.ANONYMOUS:
+        return DomainError(_("An anonymous survey is answered by public link, not by invitation."), code="anonymous")
+    if survey.status not in (Survey.Status.DRAFT, Survey.Status.FIELDWORK):
+        return DomainError(_("The fieldwork of this survey is over."), code="closed")
+    return None
+
+
 def _check_can_invite(actor: User, survey: Survey) -> None:
     require(actor, "surveys.run_fieldwork", survey)
-    if survey.anonymity == Survey.Anonymity.ANONYMOUS:
-        raise DomainError(_("An anonymous survey is answered by public link, not by invitation."), code="anonymous")
-    if survey.status not in (Survey.Status.DRAFT, Survey.Status.FIELDWORK):
-        raise DomainError(_("The fieldwork of this survey is over."), code="closed")
+    refusal = invitation_refusal(survey)
+    if refusal is not None:
+        raise refusal
 
 
 @contextmanager

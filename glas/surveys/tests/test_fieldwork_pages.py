@@ -275,14 +275,45 @@ def test_the_monitor_shows_settlements_from_the_settlement_question_and_quota_ce
     assert "sex=f" in page and 'max="50"' in page
 
 
+def offered_actions(page: str) -> list[str]:
+    """The invitation forms a page offers, by the end of their action's address."""
+    return [action for action in ("upload/", "sample/", "send/", "letters.pdf") if f'{action}"' in page]
+
+
 def test_an_anonymous_survey_explains_that_it_takes_no_invitations(client_for, researcher, in_fieldwork):
     client = client_for(researcher)
     page = client.get(url("fieldwork_invitations", in_fieldwork)).content.decode()
-    assert "This survey is anonymous" in page
+    assert "This survey is anonymous" in page and "No invitations." in page
+    assert offered_actions(page) == [] and "draw a sample below" not in page  # no form that could only be refused
     upload = SimpleUploadedFile("list.csv", b"email\na@example.org\n")
     response = client.post(url("fieldwork_upload", in_fieldwork), {"file": upload})
-    assert response.status_code == 400 and "answered by public link" in response.content.decode()
+    assert response.status_code == 400 and "This survey is anonymous" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_a_survey_whose_fieldwork_is_over_offers_no_invitations_and_refuses_them(client_for, researcher, confidential):
+    services.invitation_create(actor=researcher, survey=confidential)  # a letter, before the close
+    client = client_for(researcher)
+    assert offered_actions(client.get(url("fieldwork_invitations", confidential)).content.decode()) == [
+        "upload/",
+        "sample/",
+        "send/",
+        "letters.pdf",
+    ]
+    services.survey_transition(actor=researcher, survey=confidential, to="closed")
+    page = client.get(url("fieldwork_invitations", confidential)).content.decode()
+    assert "fieldwork of this survey is over" in page and offered_actions(page) == []
+    assert '<td class="number">1</td>' in page  # the record of who was invited stays
+    upload = SimpleUploadedFile("list.csv", b"email\na@example.org\n")
+    for response in (
+        client.post(url("fieldwork_upload", confidential), {"file": upload}),
+        client.post(url("fieldwork_sample", confidential), {"size": 1}),
+        client.post(url("fieldwork_send", confidential), {"kind": "invitation", "confirmed": "on"}),
+        client.get(url("fieldwork_letters", confidential)),
+    ):
+        assert response.status_code == 400
+        assert "fieldwork of this survey is over" in response.content.decode()
+    assert Invitation.objects.count() == 1 and not mail.outbox
 
 
 def test_markup_in_an_imported_list_is_shown_as_text(client_for, researcher, confidential):
@@ -302,3 +333,12 @@ def test_letters_are_printed_in_parts_of_at_most_the_cap(researcher, confidentia
         services.invitation_create(actor=researcher, survey=confidential)
     assert len(letters.letter_invitations(confidential)) == 3
     assert len(letters.letter_invitations(confidential, first=3)) == 2
+
+
+def test_sending_from_a_draft_is_refused_with_the_reason(client_for, researcher, civic_survey):
+    draft = make_confidential(researcher, civic_survey, fieldwork=False)
+    services.invitation_create(actor=researcher, survey=draft, email="a@example.org")
+    response = client_for(researcher).post(url("fieldwork_send", draft), {"kind": "invitation", "confirmed": "on"})
+    assert response.status_code == 400
+    assert "E-mails are sent only while the survey is in fieldwork." in response.content.decode()
+    assert not mail.outbox

@@ -34,6 +34,7 @@ def _invitations_page(request: AuthedRequest, survey: Survey, *, status: int = 2
     rows, total = monitor.invitation_counts(survey)
     context = {
         "survey": survey,
+        "refusal": services.invitation_refusal(survey),
         "rows": rows,
         "total": total,
         "recent": monitor.recent_invitations(survey),
@@ -106,15 +107,17 @@ def fieldwork_send(request: AuthedRequest, public_id: Any) -> HttpResponse:
     form = SendForm(request.POST)
     if not form.is_valid():
         return render(request, "400.html", status=400)
+    if services.invitation_refusal(survey) is not None:
+        return _invitations_page(request, survey, status=400)  # its notice says why
     kind = form.cleaned_data["kind"]
     if not form.cleaned_data["confirmed"]:
         context = {"survey": survey, "kind": kind, "count": invitations_to_send(survey, kind).count()}
         return render(request, "surveys/fieldwork_send_confirm.html", context)
     try:
         count = services.invitations_send(actor=request.user, survey=survey, kind=kind)
-    except DomainError as error:
+    except DomainError as error:  # e.g. a draft: e-mails go only during fieldwork
         messages.error(request, error.message)
-        return redirect("surveys:fieldwork_invitations", public_id=survey.public_id)
+        return _invitations_page(request, survey, status=400)
     messages.success(
         request,
         ngettext("%(count)s e-mail is on its way.", "%(count)s e-mails are on their way.", count) % {"count": count},
@@ -127,6 +130,8 @@ def fieldwork_send(request: AuthedRequest, public_id: Any) -> HttpResponse:
 def fieldwork_letters(request: AuthedRequest, public_id: Any) -> HttpResponse:
     """The printed invitation letters (PDF) of the invitations without an e-mail address."""
     survey = _survey(request, public_id)
+    if services.invitation_refusal(survey) is not None:
+        return _invitations_page(request, survey, status=400)  # its notice says why
     form = LettersForm(request.GET)
     if not form.is_valid():
         return _invitations_page(request, survey, status=400, letters_form=form)
