@@ -118,8 +118,42 @@ def page_problems(page: Any, language: str) -> list[str]:
         problems.append(f"{headings} h1 elements, expected exactly one")
     problems += skip_link_problems(page)
     problems += duplicate_id_problems(page)
+    problems += number_header_problems(page)
     problems += axe_violations(page)
     return problems
+
+
+def number_header_problems(page: Any) -> list[str]:
+    """A column of figures set to the right under a header set to the left: the header stands
+    apart from its figures (``class="number"`` on the ``td`` but not on its ``th``)."""
+    columns = page.evaluate(
+        """() => { const right = el => ['right', 'end'].includes(getComputedStyle(el).textAlign);
+        const found = [];
+        for (const table of document.querySelectorAll('table')) {
+          const head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+          if (!head) continue;
+          const columns = new Map();
+          for (const body of table.tBodies) for (const row of body.rows) {
+            let index = 0;
+            for (const cell of row.cells) {
+              if (cell.colSpan === 1) {
+                const seen = columns.get(index) || [];
+                seen.push(right(cell));
+                columns.set(index, seen);
+              }
+              index += cell.colSpan;
+            }
+          }
+          let index = 0;
+          for (const th of head.cells) {
+            const seen = columns.get(index);
+            if (th.colSpan === 1 && seen && seen.every(Boolean) && !right(th)) found.push(th.textContent.trim());
+            index += th.colSpan;
+          }
+        }
+        return found; }"""
+    )
+    return [f"the figures under {header!r} are set to the right, its header to the left" for header in columns]
 
 
 def duplicate_id_problems(page: Any) -> list[str]:
