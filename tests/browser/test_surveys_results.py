@@ -33,6 +33,22 @@ def test_the_public_results_page_is_accessible_to_anyone_in_bulgarian(
     assert page_problems(page, "bg") == []
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_charts_text_is_readable_on_a_phone_and_a_desktop(
+    new_context: Callable[..., Any], published: Any, width: int
+) -> None:
+    """The charts' labels and values are drawn at least at 14 px: a chart scaled down to a
+    phone's width once drew them at 9 px."""
+    page = new_context(language="bg").new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/surveys/{published.public_id}/results/")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('.result-chart text')]
+        .map(text => text.getBoundingClientRect().height)"""
+    )
+    assert sizes and min(sizes) >= 14, sorted(sizes)[:5]
+
+
 def test_the_results_page_works_without_javascript(new_context: Callable[..., Any], published: Any) -> None:
     page = new_context(language="bg", javascript=False).new_page()
     page.goto(f"/surveys/{published.public_id}/results/")
