@@ -297,9 +297,10 @@ class Finding:
 
     SMALL_BASE = SMALL_BASE  # for the templates
     SMALL_CELL = SMALL_CELL
-    CHART_LABEL = 260  # the width of the label column of the chart
-    CHART_BAR = 300  # the width of the bars' area
-    CHART_ROW = 28
+    # Each bar's label is on the line above it, in a narrow drawing: a phone shows it near its
+    # own size, so its text stays readable (side by side, 650 units wide, it was scaled to 8 px).
+    CHART_BAR = 260  # the width of the bars' area
+    CHART_ROW = 46
 
     @property
     def chart(self) -> list[ChartBar]:
@@ -315,8 +316,8 @@ class Finding:
                     label=label,
                     y=index * self.CHART_ROW,
                     width=round(max(row.estimate, 0) * scale, 1),
-                    low=round(max(row.ci_low, 0) * scale + self.CHART_LABEL, 1),
-                    high=round(min(max(row.ci_high, 0), top) * scale + self.CHART_LABEL, 1),
+                    low=round(max(row.ci_low, 0) * scale, 1),
+                    high=round(min(max(row.ci_high, 0), top) * scale, 1),
                     value=row.shown_estimate,
                     small=row.small,
                 )
@@ -329,7 +330,7 @@ class Finding:
 
     @property
     def chart_width(self) -> int:
-        return self.CHART_LABEL + self.CHART_BAR + 90
+        return self.CHART_BAR + 70
 
 
 # --- Computing -----------------------------------------------------------------------------------

@@ -178,3 +178,12 @@ def skip_link_problems(page: Any) -> list[str]:
     if focused != "main":
         return [f"the skip link moved focus to {focused!r}, not to main"]
     return []
+
+
+def drawn_text_heights(page: Any, selector: str) -> list[float]:
+    """The heights on screen, in px, of the SVG text elements ``selector`` finds (a chart's
+    labels and values)."""
+    return page.evaluate(
+        "selector => [...document.querySelectorAll(selector)].map(text => text.getBoundingClientRect().height)",
+        selector,
+    )

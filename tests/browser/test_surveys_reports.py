@@ -11,7 +11,7 @@ import pytest
 from glas.surveys import services
 from glas.surveys.tests.report_data import build_channel_survey, text_report
 from tests.browser.conftest import log_in
-from tests.browser.pages import page_problems
+from tests.browser.pages import drawn_text_heights, page_problems
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,19 @@ def test_the_public_report_and_the_builder_are_accessible(
         assert response is not None and response.status == 200
         problems += [f"{path}: {problem}" for problem in page_problems(staff, "bg")]
     assert problems == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_findings_charts_text_is_readable_on_a_phone_and_a_desktop(
+    new_context: Callable[..., Any], report: Any, width: int
+) -> None:
+    """Labels and values drawn at least at 14 px: side by side, a finding's chart scaled down to
+    a phone's width drew them at 8 px."""
+    page = new_context(language="bg").new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/surveys/reports/{report.slug}/")
+    sizes = drawn_text_heights(page, ".finding-chart text")
+    assert sizes and min(sizes) >= 14, sorted(sizes)[:5]
 
 
 def test_adding_text_swaps_the_parts_in_place(new_context: Callable[..., Any], report: Any, researcher: Any) -> None:

@@ -11,7 +11,7 @@ import pytest
 from glas.surveys import services
 from glas.surveys.tests.results_data import build_rich_survey, fill
 from tests.browser.conftest import log_in
-from tests.browser.pages import page_problems
+from tests.browser.pages import drawn_text_heights, page_problems
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +42,7 @@ def test_the_charts_text_is_readable_on_a_phone_and_a_desktop(
     page = new_context(language="bg").new_page()
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"/surveys/{published.public_id}/results/")
-    sizes = page.evaluate(
-        """() => [...document.querySelectorAll('.result-chart text')]
-        .map(text => text.getBoundingClientRect().height)"""
-    )
+    sizes = drawn_text_heights(page, ".result-chart text")
     assert sizes and min(sizes) >= 14, sorted(sizes)[:5]
 
 
