@@ -38,6 +38,7 @@ class MunicipalityOut(Schema):
     name: str
     name_en: str
     province: str
+    province_en: str
     voters: int | None
     voters_as_of: dt.date | None
     voters_source: str
@@ -73,6 +74,7 @@ def municipality(request: HttpRequest) -> dict[str, object]:
         "name": muni.name,
         "name_en": muni.name_en,
         "province": muni.province,
+        "province_en": muni.province_en,
         "voters": muni.voters,
         "voters_as_of": muni.voters_as_of,
         "voters_source": muni.voters_source,

@@ -56,6 +56,13 @@ class Municipality(BilingualName):
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
 
+    @property
+    def display_province(self) -> str:
+        """The province's name in the active language (as ``display_name`` is the municipality's)."""
+        if (get_language() or "bg").startswith("en") and self.province_en:
+            return self.province_en
+        return self.province
+
 
 class Kmetstvo(BilingualName):
     """A mayoralty (кметство): one or more villages with their own elected mayor."""

@@ -37,11 +37,12 @@ def test_settlements_lists_the_seven_settlements_of_kresna_town_first(kresna, cl
 def test_municipality_gives_population_by_census_and_voters(kresna, client):
     data = client.get("/api/v1/municipality").json()
 
-    assert (data["code"], data["name"], data["name_en"], data["province"]) == (
+    assert (data["code"], data["name"], data["name_en"], data["province"], data["province_en"]) == (
         "kresna",
         "Кресна",
         "Kresna",
         "Благоевград",
+        "Blagoevgrad",
     )
     assert data["voters"] == 4527
     assert data["voters_as_of"] == "2021-04-04"

@@ -113,6 +113,13 @@ def test_the_footer_links_to_the_accessibility_statement_on_every_page(kresna, l
         assert f'href="{reverse("core:accessibility")}"' in client.get(url).content.decode()
 
 
+def test_the_footer_names_the_municipality_and_province_in_the_pages_language(kresna, client):
+    english = client.get(reverse("core:rules"), headers=ENGLISH).content.decode()
+    assert "Municipality of Kresna, Blagoevgrad province" in english
+    bulgarian = client.get(reverse("core:rules"), headers={"Accept-Language": "bg"}).content.decode()
+    assert "Община Кресна, област Благоевград" in bulgarian
+
+
 @pytest.mark.parametrize("url", ["/no-such-page/", "/rules/no.such.rule/", "/staff/rules/x/y/z/"])
 def test_unknown_addresses_get_the_sites_404_page(kresna, legal_rules, client, url):
     response = client.get(url, headers=ENGLISH)
