@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from glas.accounts.models import User
 from glas.bureau.models import (
@@ -439,8 +440,10 @@ def _suppressed(count: int) -> int | None:
 
 def bureau_statistics(*, use_cache: bool = True) -> BureauStatistics:
     """Anonymised figures for the public page and the API. Cells with fewer than five cases are
-    suppressed, so no one can be recognised from a rare combination."""
-    key = "bureau:statistics:v1"
+    suppressed, so no one can be recognised from a rare combination. Labels are in the active
+    language, so the figures are cached per language."""
+    english = (get_language() or "bg").startswith("en")
+    key = f"bureau:statistics:v2:{'en' if english else 'bg'}"
     if use_cache:
         cached = cache.get(key)
         if cached is not None:
@@ -457,8 +460,10 @@ def bureau_statistics(*, use_cache: bool = True) -> BureauStatistics:
         for row in cases.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
     ]
     by_settlement = [
-        _cell(row["settlement__name"] or "—", row["n"])
-        for row in cases.values("settlement__name").annotate(n=Count("id")).order_by("-n", "settlement__name")
+        _cell((english and row["settlement__name_en"]) or row["settlement__name"] or "—", row["n"])
+        for row in cases.values("settlement__name", "settlement__name_en")
+        .annotate(n=Count("id"))
+        .order_by("-n", "settlement__name")
     ]
     by_month = [
         _cell(row["month"].strftime("%Y-%m"), row["n"])

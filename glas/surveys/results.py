@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from glas.core.models import Settlement
@@ -221,7 +222,8 @@ def cached_survey_results(survey: Survey) -> ResultTable:
     weighting = survey_weighting(survey)
     complete = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, entry_round=1).count()
     changed = weighting.updated_at.timestamp() if weighting is not None else 0
-    key = f"surveys:results:{survey.pk}:{survey.updated_at.timestamp()}:{complete}:{changed}"
+    # Per language: the table holds a translated label (the "Other" answer).
+    key = f"surveys:results:{survey.pk}:{survey.updated_at.timestamp()}:{complete}:{changed}:{get_language()}"
     table = cache.get(key)
     if table is None:
         table = survey_results(survey)

@@ -39,3 +39,14 @@ def test_unconfirmed_requests_are_not_counted(client):
 
     client.post(reverse("bureau:ask"), INTAKE_POST)
     assert bureau_statistics(use_cache=False).by_kind == []
+
+
+def test_each_language_gets_its_own_labels_though_the_figures_are_cached(client, register, advisor):
+    for _ in range(5):
+        register(advisor, category="taxes")
+    url = reverse("bureau:statistics")
+    bulgarian = client.get(url, headers={"Accept-Language": "bg"}).content.decode()
+    assert "имоти и местни данъци" in bulgarian
+    english = client.get(url, headers={"Accept-Language": "en"}).content.decode()  # after the Bulgarian, cached
+    assert "property and local taxes" in english and "имоти и местни данъци" not in english
+    assert client.get(url, headers={"Accept-Language": "bg"}).content.decode().count("имоти и местни данъци") == 1

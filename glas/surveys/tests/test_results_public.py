@@ -255,3 +255,14 @@ def test_a_draft_flagged_as_published_is_still_not_shown(client, researcher, kre
     assert client.get(reverse("surveys:results_public", args=[draft.public_id])).status_code == 404
     assert client.get(f"/api/v1/surveys/{draft.public_id}/results").status_code == 404
     assert str(draft.public_id) not in client.get("/api/v1/surveys/").content.decode()
+
+
+def test_the_cached_results_are_kept_per_language(client, published):
+    """The table names the "Other" answer in the page's language, even when the other language
+    filled the cache first."""
+    url = reverse("surveys:results_public", args=[published.public_id])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
+    assert "Друго" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "Other" in english and "Друго" not in english
