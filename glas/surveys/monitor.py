@@ -23,7 +23,9 @@ from glas.surveys.models import Answer, Invitation, Question, QuotaCell, Respons
 
 # An unfinished response untouched for longer than this counts as broken off.
 BREAK_OFF_AFTER = dt.timedelta(hours=24)
-BAR_WIDTH = 400  # the longest bar, in SVG user units
+BAR_WIDTH = 260  # the longest bar, in SVG user units: each bar's label is on the line above it,
+# in a drawing about 330 units wide that a phone shows near its own size (as the results' charts)
+ROW_HEIGHT = 46
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Chart:
 
     @property
     def height(self) -> int:
-        return 30 * len(self.bars) + 10
+        return ROW_HEIGHT * len(self.bars) + 4
 
 
 def chart(key: str, items: list[tuple[str, int, Any]]) -> Chart:

@@ -14,6 +14,7 @@ from glas.surveys import services
 from glas.surveys.models import Survey
 from glas.surveys.tests.fieldwork_helpers import synthetic_responses
 from tests.browser.conftest import axe_violations, log_in
+from tests.browser.pages import drawn_text_heights
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +85,18 @@ def test_a_refused_list_and_the_sending_confirmation_are_accessible(
         page.locator("button[name=kind][value=invitation]").click()
     assert page.locator("form button[type=submit].button-primary").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_monitors_charts_are_readable_on_a_phone_and_a_desktop(
+    new_context: Callable[..., Any], researcher: Any, survey_in_fieldwork: Survey, width: int
+) -> None:
+    """Labels and values drawn at least at 14 px (scaled down to a phone, side by side, the
+    chart drew them at 9 px)."""
+    synthetic_responses(survey_in_fieldwork, 40, now=timezone.now())
+    page = new_context(language="bg").new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, researcher.email)
+    page.goto(f"/surveys/design/{survey_in_fieldwork.public_id}/monitor/")
+    sizes = drawn_text_heights(page, ".monitor-chart text")
+    assert sizes and min(sizes) >= 14, sorted(sizes)[:5]
