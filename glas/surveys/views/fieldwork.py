@@ -151,5 +151,5 @@ def fieldwork_letters(request: AuthedRequest, public_id: Any) -> HttpResponse:
 @require_GET
 def fieldwork_monitor(request: AuthedRequest, public_id: Any) -> HttpResponse:
     survey = _survey(request, public_id)
-    context = {"survey": survey, "monitor": monitor.fieldwork_monitor(survey), "bar_width": monitor.BAR_WIDTH}
+    context = {"survey": survey, "monitor": monitor.fieldwork_monitor(survey)}
     return render(request, "surveys/fieldwork_monitor.html", context)
