@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from glas.bureau import services
@@ -50,3 +53,14 @@ def test_each_language_gets_its_own_labels_though_the_figures_are_cached(client,
     english = client.get(url, headers={"Accept-Language": "en"}).content.decode()  # after the Bulgarian, cached
     assert "property and local taxes" in english and "имоти и местни данъци" not in english
     assert client.get(url, headers={"Accept-Language": "bg"}).content.decode().count("имоти и местни данъци") == 1
+
+
+def test_the_page_names_the_month_and_the_open_data_keeps_year_and_month(client, register, advisor):
+    with time_machine.travel(dt.datetime(2026, 9, 15, 10, 0, tzinfo=dt.UTC), tick=False):
+        for _ in range(5):
+            register(advisor)
+    url = reverse("bureau:statistics")
+    assert "<td>септември 2026</td>" in client.get(url, headers={"Accept-Language": "bg"}).content.decode()
+    assert "<td>September 2026</td>" in client.get(url, headers={"Accept-Language": "en"}).content.decode()
+    data = client.get("/api/v1/bureau/statistics").json()
+    assert data["by_month"] == [{"label": "2026-09", "count": 5}]

@@ -3,13 +3,16 @@ case by account or secret link, rating the help, and the statistics."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -151,7 +154,16 @@ def my_case(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def statistics_page(request: HttpRequest) -> HttpResponse:
     stats = selectors.bureau_statistics()
-    return render(request, "bureau/statistics.html", {"stats": stats, "small": selectors.SMALL_CELL})
+    # The open data keeps "2026-09"; the page names the month as its reader says it.
+    months = [replace(cell, label=month_label(cell.label)) for cell in stats.by_month]
+    context = {"stats": stats, "months": months, "small": selectors.SMALL_CELL}
+    return render(request, "bureau/statistics.html", context)
+
+
+def month_label(year_month: str) -> str:
+    """ "2026-09" → "септември 2026" (in Bulgarian) or "September 2026"."""
+    year, month = (int(part) for part in year_month.split("-"))
+    return date_format(dt.date(year, month, 1), "F Y")
 
 
 @require_GET
