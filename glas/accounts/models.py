@@ -11,10 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from glas.accounts.roles import STAFF_ROLES, Role, VerificationLevel
+from glas.core.models import bilingual
 
 
 class UserManager(BaseUserManager["User"]):
@@ -193,15 +193,11 @@ class ConsentText(models.Model):
 
     @property
     def display_title(self) -> str:
-        if (get_language() or "bg").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title
+        return bilingual(self.title, self.title_en)
 
     @property
     def display_body(self) -> str:
-        if (get_language() or "bg").startswith("en") and self.body_en:
-            return self.body_en
-        return self.body
+        return bilingual(self.body, self.body_en)
 
 
 class ConsentAcceptance(models.Model):

@@ -15,7 +15,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from glas.accounts.models import User
 from glas.bureau.models import (
@@ -30,7 +29,7 @@ from glas.bureau.models import (
     Service,
 )
 from glas.core.compiled import compiled
-from glas.core.models import Settlement
+from glas.core.models import Settlement, bilingual, in_english
 
 QUEUE_VIEWS = ("mine", "triage", "overdue", "escalated", "all", "closed")
 QUEUE_ORDERINGS = {"due": ("due_on", "id"), "new": ("-created_at", "-id"), "reference": ("reference",)}
@@ -442,8 +441,7 @@ def bureau_statistics(*, use_cache: bool = True) -> BureauStatistics:
     """Anonymised figures for the public page and the API. Cells with fewer than five cases are
     suppressed, so no one can be recognised from a rare combination. Labels are in the active
     language, so the figures are cached per language."""
-    english = (get_language() or "bg").startswith("en")
-    key = f"bureau:statistics:v2:{'en' if english else 'bg'}"
+    key = f"bureau:statistics:v2:{'en' if in_english() else 'bg'}"
     if use_cache:
         cached = cache.get(key)
         if cached is not None:
@@ -460,7 +458,7 @@ def bureau_statistics(*, use_cache: bool = True) -> BureauStatistics:
         for row in cases.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
     ]
     by_settlement = [
-        _cell((english and row["settlement__name_en"]) or row["settlement__name"] or "—", row["n"])
+        _cell(bilingual(row["settlement__name"] or "—", row["settlement__name_en"]), row["n"])
         for row in cases.values("settlement__name", "settlement__name_en")
         .annotate(n=Count("id"))
         .order_by("-n", "settlement__name")

@@ -11,6 +11,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_english() -> bool:
+    """Whether the active language is English (Bulgarian is the default and the fallback)."""
+    return (get_language() or "bg").startswith("en")
+
+
+def bilingual(bulgarian: str, english: str) -> str:
+    """The English text on an English page when there is one, else the Bulgarian."""
+    return english if english and in_english() else bulgarian
+
+
 class BilingualName(models.Model):
     """Bulgarian name first, English second; ``display_name`` follows the active language."""
 
@@ -25,9 +35,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "bg").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class Municipality(BilingualName):
@@ -59,9 +67,7 @@ class Municipality(BilingualName):
     @property
     def display_province(self) -> str:
         """The province's name in the active language (as ``display_name`` is the municipality's)."""
-        if (get_language() or "bg").startswith("en") and self.province_en:
-            return self.province_en
-        return self.province
+        return bilingual(self.province, self.province_en)
 
 
 class Kmetstvo(BilingualName):
@@ -113,7 +119,7 @@ class Settlement(BilingualName):
     @property
     def prefixed_name(self) -> str:
         """The name as Bulgarians write it: "гр. Кресна", "с. Ощава"."""
-        if (get_language() or "bg").startswith("en"):
+        if in_english():
             return self.display_name
         prefix = "гр." if self.kind == self.Kind.TOWN else "с."
         return f"{prefix} {self.name}"
@@ -204,9 +210,7 @@ class LegalRule(models.Model):
 
     @property
     def display_title(self) -> str:
-        if (get_language() or "bg").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title
+        return bilingual(self.title, self.title_en)
 
     @property
     def display_value(self) -> str:
