@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from glas.surveys.analysis import AnalysisError, Design, crosstab, mean, mean_by
 from glas.surveys.analysis.estimates import Z_975, Estimate
 from glas.surveys.analysis.table import Factor, FloatArray, Table
+from glas.surveys.charts import CHART
 from glas.surveys.models import Survey
 from glas.surveys.weighting import AnalysisFrame, VariableInfo, level_key, survey_analysis_frame
 
@@ -297,10 +298,8 @@ class Finding:
 
     SMALL_BASE = SMALL_BASE  # for the templates
     SMALL_CELL = SMALL_CELL
-    # Each bar's label is on the line above it, in a narrow drawing: a phone shows it near its
-    # own size, so its text stays readable (side by side, 650 units wide, it was scaled to 8 px).
-    CHART_BAR = 260  # the width of the bars' area
-    CHART_ROW = 46
+    CHART_BAR = CHART.bar  # the drawing's geometry: surveys/charts.py
+    CHART_ROW = CHART.row
 
     @property
     def chart(self) -> list[ChartBar]:
@@ -330,7 +329,7 @@ class Finding:
 
     @property
     def chart_width(self) -> int:
-        return self.CHART_BAR + 70
+        return CHART.width
 
 
 # --- Computing -----------------------------------------------------------------------------------

@@ -19,13 +19,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from glas.core.models import Settlement
+from glas.surveys.charts import CHART
 from glas.surveys.models import Answer, Invitation, Question, QuotaCell, Response, Survey
 
 # An unfinished response untouched for longer than this counts as broken off.
 BREAK_OFF_AFTER = dt.timedelta(hours=24)
-BAR_WIDTH = 260  # the longest bar, in SVG user units: each bar's label is on the line above it,
-# in a drawing about 330 units wide that a phone shows near its own size (as the results' charts)
-ROW_HEIGHT = 46
+BAR_WIDTH = CHART.bar  # the drawing's geometry: surveys/charts.py
 
 
 @dataclass
@@ -43,9 +42,11 @@ class Chart:
     key: str
     bars: list[Bar] = field(default_factory=list)
 
+    geometry = CHART
+
     @property
     def height(self) -> int:
-        return ROW_HEIGHT * len(self.bars) + 4
+        return CHART.row * len(self.bars) + 4
 
 
 def chart(key: str, items: list[tuple[str, int, Any]]) -> Chart:

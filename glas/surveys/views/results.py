@@ -15,6 +15,7 @@ from glas.core.pdf import html_to_pdf
 from glas.core.types import AuthedRequest
 from glas.surveys import exports, services
 from glas.surveys.access import get_survey_for_results, get_survey_with_public_results
+from glas.surveys.charts import CHART
 from glas.surveys.models import Response, Survey
 from glas.surveys.results import cached_survey_results
 from glas.surveys.selectors import published_reports, survey_structure
@@ -104,5 +105,5 @@ def results_publish(request: AuthedRequest, public_id: str) -> HttpResponse:
 def results_public(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = get_survey_with_public_results(public_id)
     table = cached_survey_results(survey)
-    context = {"survey": survey, "table": table, "reports": published_reports(survey=survey)}
+    context = {"survey": survey, "table": table, "reports": published_reports(survey=survey), "chart": CHART}
     return render(request, "surveys/results_public.html", context)
